@@ -1,0 +1,29 @@
+// One ESM file per entry point, everything bundled, as actions/typescript-action does.
+import commonjs from '@rollup/plugin-commonjs'
+import json from '@rollup/plugin-json'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import typescript from '@rollup/plugin-typescript'
+
+const entry = (name, banner) => ({
+  input: `src/${name}.ts`,
+  output: {
+    file: `dist/${name}.js`,
+    format: 'es',
+    banner,
+    inlineDynamicImports: true,
+    sourcemap: false,
+  },
+  onwarn(warning, warn) {
+    // @actions/* and octokit use `this` at module scope in their CJS shims; harmless.
+    if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
+    warn(warning)
+  },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.build.json' }),
+    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    commonjs(),
+    json(),
+  ],
+})
+
+export default [entry('index'), entry('cli', '#!/usr/bin/env node')]
