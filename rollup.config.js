@@ -19,7 +19,8 @@ const entry = (name, banner) => ({
     warn(warning)
   },
   plugins: [
-    typescript({ tsconfig: './tsconfig.build.json' }),
+    // Types are checked by `tsc --noEmit` in the test command; the bundle only transpiles.
+    typescript({ tsconfig: './tsconfig.build.json', noCheck: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json(),

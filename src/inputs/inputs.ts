@@ -54,6 +54,8 @@ export interface Inputs {
   params: Array<{ key: string; value: string }>
   /** The files the `artifacts` globs matched. */
   artifacts: WorkspaceFile[]
+  /** `artifacts` patterns that matched nothing (a warning, as actions/upload-artifact does). */
+  unmatchedArtifactPatterns: string[]
   modelPath?: { kind: 'mlflow-model-dir' | 'directory' | 'file'; absolute: string; relative: string; files: WorkspaceFile[] }
   modelName?: string
   baseline?: BaselineSpec

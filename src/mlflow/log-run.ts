@@ -1,0 +1,93 @@
+import type { RunPayload } from '../results/run-payload.js'
+import type { Run } from './entities.js'
+import type { TrackingStore } from './tracking-store.js'
+
+export interface LoggedRun {
+  run: Run
+  experimentId: string
+  /** True when a re-run of the same job found the run it had made before. */
+  reused: boolean
+}
+
+// Uploads at once: enough to hide latency, few enough not to flood a small server.
+const UPLOAD_CONCURRENCY = 4
+
+export async function findOrCreateExperiment(store: TrackingStore, name: string): Promise<string> {
+  const existing = await store.getExperimentByName(name)
+  if (existing) {
+    if (existing.lifecycleStage === 'deleted') {
+      throw new Error(`the MLflow experiment "${name}" is deleted: restore it or choose another experiment-name`)
+    }
+    return existing.experimentId
+  }
+  try {
+    return await store.createExperiment(name)
+  } catch (error) {
+    // Another job may have created it between our look-up and our create.
+    const raced = await store.getExperimentByName(name)
+    if (raced) return raced.experimentId
+    throw error
+  }
+}
+
+async function runInParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/**
+ * Logs the payload as one MLflow run (SPEC section 5). A re-run of the same job reuses its run;
+ * the run ends FINISHED, or FAILED when anything after its creation fails.
+ */
+export async function logRun(store: TrackingStore, experimentName: string, payload: RunPayload): Promise<LoggedRun> {
+  const experimentId = await findOrCreateExperiment(store, experimentName)
+  const previous = payload.runKey
+    ? (await store.searchRuns({ experimentIds: [experimentId], tags: { 'github.run_key': payload.runKey }, maxResults: 1 }))[0]
+    : undefined
+
+  if (previous) {
+    // Params are immutable in MLflow: a re-run that changed one cannot reuse the run.
+    const changed = payload.params.filter((p) => p.key in previous.data.params && previous.data.params[p.key] !== p.value)
+    if (changed.length > 0) {
+      throw new Error(
+        `this job's earlier run ${previous.info.runId} has different values for params ${changed.map((p) => p.key).join(', ')}; ` +
+          'MLflow params cannot change: delete that run or re-run the whole workflow',
+      )
+    }
+  }
+
+  const run =
+    previous ??
+    (await store.createRun({
+      experimentId,
+      runName: payload.runName,
+      startTime: payload.metrics[0]?.timestamp ?? Date.now(),
+      userId: payload.userId,
+      tags: payload.tags.filter((t) => t.key === 'mlflow.runName' || t.key === 'github.run_key'),
+    }))
+  const runId = run.info.runId
+
+  try {
+    if (previous && previous.info.status !== 'RUNNING') await store.updateRun(runId, 'RUNNING', Date.now())
+    // On a reused run, a metric whose latest value is already ours is not logged a second time.
+    const lastValue = new Map(payload.metrics.map((m) => [m.key, m.value]))
+    const metrics = previous
+      ? payload.metrics.filter((m) => previous.data.metrics[m.key] !== lastValue.get(m.key))
+      : payload.metrics
+    await store.logBatch(runId, { params: payload.params, tags: payload.tags, metrics })
+    const repository = store.artifacts(run.info.artifactUri)
+    await runInParallel(payload.artifacts, UPLOAD_CONCURRENCY, (a) => repository.logFile(a.localPath, a.artifactPath))
+    await store.updateRun(runId, 'FINISHED', Date.now())
+  } catch (error) {
+    await store.updateRun(runId, 'FAILED', Date.now()).catch(() => {
+      // The original error matters more; the server is likely unreachable anyway.
+    })
+    throw error
+  }
+  const finished = await store.getRun(runId)
+  if (!finished) throw new Error(`MLflow lost run ${runId} right after it was logged`)
+  return { run: finished, experimentId, reused: !!previous }
+}
