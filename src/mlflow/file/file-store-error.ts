@@ -1,0 +1,17 @@
+/**
+ * A file store operation MLflow itself would refuse, with MLflow's error code so callers can treat
+ * it like the REST store's `MlflowApiError` (`RESOURCE_ALREADY_EXISTS`, `INVALID_PARAMETER_VALUE`…).
+ */
+export class FileStoreError extends Error {
+  constructor(
+    readonly errorCode:
+      | 'INVALID_PARAMETER_VALUE'
+      | 'RESOURCE_ALREADY_EXISTS'
+      | 'RESOURCE_DOES_NOT_EXIST'
+      | 'INVALID_STATE',
+    message: string,
+  ) {
+    super(`${errorCode}: ${message}`)
+    this.name = 'FileStoreError'
+  }
+}
