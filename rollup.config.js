@@ -4,10 +4,13 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
+// scripts/check-dist.js bundles into another folder to compare with the committed dist/.
+const outDir = process.env.DIST_DIR || 'dist'
+
 const entry = (name, banner) => ({
   input: `src/${name}.ts`,
   output: {
-    file: `dist/${name}.js`,
+    file: `${outDir}/${name}.js`,
     format: 'es',
     banner,
     inlineDynamicImports: true,
@@ -20,7 +23,7 @@ const entry = (name, banner) => ({
   },
   plugins: [
     // Types are checked by `tsc --noEmit` in the test command; the bundle only transpiles.
-    typescript({ tsconfig: './tsconfig.build.json', noCheck: true }),
+    typescript({ tsconfig: './tsconfig.build.json', noCheck: true, outDir }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
     json(),

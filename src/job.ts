@@ -10,7 +10,7 @@ import type { Inputs } from './inputs/inputs.js'
 import { isPullRequestEvent, type RunContext } from './inputs/run-context.js'
 import type { JobIo } from './job-io.js'
 import type { Run } from './mlflow/entities.js'
-import { findOrCreateExperiment, logRun } from './mlflow/log-run.js'
+import { logRun } from './mlflow/log-run.js'
 import type { MlflowStores } from './mlflow/open-store.js'
 import { registerModel, type RegistrationOutcome } from './register/register-model.js'
 import { commentMarker, renderReport, type ReportContext } from './report/render.js'
@@ -189,21 +189,27 @@ async function register(job: JobEnvironment, run: Run, report: ComparedRun): Pro
 async function registerMergedPullRequest(job: JobEnvironment): Promise<JobResult> {
   const { inputs, context, stores, io } = job
   const pr = context.pullRequest!
-  const experimentId = await findOrCreateExperiment(stores.tracking, inputs.experimentName)
-  const [candidate] = await stores.tracking.searchRuns({
-    experimentIds: [experimentId],
-    tags: { 'github.pr': String(pr.number), 'mlflow.source.git.commit': pr.headSha },
-    status: 'FINISHED',
-    maxResults: 1,
-  })
+  // Look without writing: the experiment is created only when a run must be logged.
+  const experiment = await stores.tracking.getExperimentByName(inputs.experimentName)
+  const [candidate] = experiment
+    ? await stores.tracking.searchRuns({
+        experimentIds: [experiment.experimentId],
+        tags: { 'github.pr': String(pr.number), 'mlflow.source.git.commit': pr.headSha },
+        status: 'FINISHED',
+        maxResults: 1,
+      })
+    : []
   let run = candidate
+  let experimentId = experiment?.experimentId
   let payload: RunPayload | undefined
-  if (run) {
+  if (run && experimentId) {
     io.info(`Pull request #${pr.number} was merged: registering its run ${run.info.runId} (head ${pr.headSha.slice(0, 7)})`)
   } else {
-    io.notice(`No FINISHED run of pull request #${pr.number} at ${pr.headSha.slice(0, 7)}: logging one from ${inputs.results.relative}`)
+    io.notice(`No FINISHED run of pull request #${pr.number} at ${pr.headSha.slice(0, 7)}: logging one from ${inputs.resultsPath}`)
     payload = buildRunPayload(inputs, context, Date.now())
-    run = (await logRun(stores.tracking, inputs.experimentName, payload)).run
+    const logged = await logRun(stores.tracking, inputs.experimentName, payload)
+    run = logged.run
+    experimentId = logged.experimentId
   }
   const report = await compareAndReport({ ...job, inputs: { ...inputs, comment: 'never' } }, run, experimentId, payload)
   await register(job, run, report)

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Inputs } from './inputs.js'
 import { parseInputs } from './parse-inputs.js'
-import type { RunContext } from './run-context.js'
+import { isClosedPullRequest, type RunContext } from './run-context.js'
 
 /** The action's inputs, read from the runner and validated in full before anything runs. */
 export function getInputs(context: RunContext, env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -9,5 +9,6 @@ export function getInputs(context: RunContext, env: NodeJS.ProcessEnv = process.
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     env,
     repository: context.repository,
+    filesMayBeMissing: isClosedPullRequest(context),
   })
 }

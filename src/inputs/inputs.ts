@@ -49,7 +49,10 @@ export interface Inputs {
   workspace: string
   trackingUri: string
   experimentName: string
-  results: WorkspaceFile
+  /** Absent only on a closed pull request whose training outputs are not in the workspace. */
+  results?: WorkspaceFile
+  /** The `results` input as given. */
+  resultsPath: string
   paramsFiles: WorkspaceFile[]
   params: Array<{ key: string; value: string }>
   /** The files the `artifacts` globs matched. */

@@ -16,6 +16,11 @@ export interface ParseContext {
   env: NodeJS.ProcessEnv
   /** `owner/name` of the repository, for the default experiment name. */
   repository?: string
+  /**
+   * A closed pull request registers the run it already logged, so the training outputs need not
+   * be there: `results` and `model-path` are then checked only if they exist.
+   */
+  filesMayBeMissing?: boolean
 }
 
 const fail = (input: InputName, message: string): never => {
@@ -152,8 +157,8 @@ function trackingUri(raw: string, env: NodeJS.ProcessEnv): string {
     return uri
   }
   if (uri.startsWith('file:')) return uri
-  // MLflow treats a bare path as a file store too.
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(uri) || /^[a-zA-Z]:[\\/]/.test(uri)) return `file:${uri}`
+  // MLflow treats a bare path as a file store too, except its bare `databricks` shorthand.
+  if ((!/^[a-z][a-z0-9+.-]*:/i.test(uri) && uri !== 'databricks') || /^[a-zA-Z]:[\\/]/.test(uri)) return `file:${uri}`
   return fail(
     'tracking-uri',
     `"${redact(uri)}" is not supported: expected an http(s):// tracking server or a file: store (databricks, sqlite and other schemes need a tracking server in front)`,
@@ -175,9 +180,10 @@ export function parseInputs(read: InputSource, context: ParseContext): Inputs {
   const register = choice('register', get('register') || 'never', ['never', 'on-merge', 'always'] as const)
   if (register !== 'never' && !modelName) fail('model-name', `register: ${register} needs a model-name to register under`)
 
+  const present = (path: string) => !context.filesMayBeMissing || workspace.exists(path)
   const modelPathText = get('model-path')
   let modelPath: Inputs['modelPath']
-  if (modelPathText) {
+  if (modelPathText && present(modelPathText)) {
     const found = workspace.fileOrDirectory('model-path', modelPathText)
     const hasMlmodel = found.isDirectory && found.files.some((f) => f.relative === `${found.relative}/MLmodel`)
     if (found.isDirectory && found.files.length === 0) fail('model-path', `the directory "${modelPathText}" is empty`)
@@ -188,12 +194,13 @@ export function parseInputs(read: InputSource, context: ParseContext): Inputs {
       files: found.files,
     }
   }
-  if (register !== 'never' && !modelPath) {
+  if (register !== 'never' && !modelPathText) {
     fail('model-path', `register: ${register} needs a model to register: set model-path`)
   }
 
   const alias = get('register-alias') || 'champion'
-  if (alias !== 'none' && (!ALIAS.test(alias) || alias === 'latest' || /^v\d+$/.test(alias))) {
+  // MLflow reserves 'latest' case-insensitively and ^[vV]\d+$ (mlflow/utils/validation.py).
+  if (alias !== 'none' && (!ALIAS.test(alias) || alias.toLowerCase() === 'latest' || /^[vV]\d+$/.test(alias))) {
     fail('register-alias', `"${alias}" is not an alias MLflow accepts: letters, digits, '_' and '-', not "latest" nor v<number>`)
   }
   const stageText = get('register-stage')
@@ -201,12 +208,14 @@ export function parseInputs(read: InputSource, context: ParseContext): Inputs {
   if (stageText && !stage) fail('register-stage', `expected one of ${STAGES.join(', ')}, got "${stageText}"`)
 
   const artifacts = workspace.glob('artifacts', lines(get('artifacts')))
+  const resultsPath = get('results') || 'artifacts/training_results.json'
 
   return {
     workspace: workspace.root,
     trackingUri: trackingUri(get('tracking-uri'), context.env),
     experimentName,
-    results: workspace.file('results', get('results') || 'artifacts/training_results.json'),
+    results: present(resultsPath) ? workspace.file('results', resultsPath) : undefined,
+    resultsPath,
     paramsFiles: lines(get('params-files')).map((p) => workspace.file('params-files', p)),
     params: keyValues('params', read('params'), 'param'),
     artifacts: artifacts.files,

@@ -56,6 +56,8 @@ const PR_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 export const isPullRequestEvent = (context: RunContext) => PR_EVENTS.has(context.eventName) && !!context.pullRequest
 
+export const isClosedPullRequest = (context: RunContext) => isPullRequestEvent(context) && context.action === 'closed'
+
 function readEvent(path: string | undefined): z.infer<typeof eventSchema> {
   if (!path) return {}
   let raw: unknown

@@ -1,5 +1,5 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, sep } from 'node:path'
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs'
+import { isAbsolute, join, posix as posixPath, relative, sep } from 'node:path'
 import { globSync } from 'tinyglobby'
 import type { WorkspaceFile } from './inputs.js'
 import { InputError } from './input-error.js'
@@ -48,10 +48,18 @@ export class Workspace {
       throw new InputError(input, `"${path}" is a symbolic link that leads out of the workspace; refused`)
     }
     const rel = toPosix(relative(this.root, real))
-    if (inGitDir(rel) || inGitDir(toPosix(posix))) {
+    // Normalised (no `./`, `//`), as it becomes an artifact path and a prefix of listed files.
+    const given = posixPath.normalize(posix).replace(/\/+$/, '')
+    if (inGitDir(rel) || inGitDir(given)) {
       throw new InputError(input, `"${path}" is inside .git/, which is never read`)
     }
-    return { absolute: real, relative: toPosix(posix).replace(/^\.\//, '').replace(/\/+$/, '') }
+    return { absolute: real, relative: given }
+  }
+
+  /** Whether a path names anything in the workspace (nothing is read). */
+  exists(path: string): boolean {
+    const posix = path.replace(/\\/g, '/').trim()
+    return posix !== '' && !isAbsolute(posix) && !posix.split('/').includes('..') && existsSync(join(this.root, posix))
   }
 
   file(input: string, path: string): WorkspaceFile {
@@ -91,12 +99,22 @@ export class Workspace {
         followSymbolicLinks: false,
         ignore: ['.git/**'],
         expandDirectories: false,
-      }).sort()
+      })
+        // tinyglobby still walks into a symlinked directory the pattern names itself (`link/*.png`).
+        .filter((match) => !this.throughSymlinkedDirectory(match))
+        .sort()
       if (matches.length === 0) unmatched.push(pattern)
       for (const match of matches) {
         if (!files.has(match)) files.set(match, this.file(input, match))
       }
     }
     return { files: [...files.values()], unmatched }
+  }
+
+  private throughSymlinkedDirectory(match: string): boolean {
+    for (let dir = posixPath.dirname(match); dir !== '.' && dir !== '/'; dir = posixPath.dirname(dir)) {
+      if (lstatSync(join(this.root, dir)).isSymbolicLink()) return true
+    }
+    return false
   }
 }

@@ -30,12 +30,21 @@ export async function findOrCreateExperiment(store: TrackingStore, name: string)
   }
 }
 
+/** Stops starting new work at the first failure, and waits for the work in flight before rethrowing it. */
 async function runInParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
+  let failure: { error: unknown } | undefined
   const worker = async () => {
-    while (next < items.length) await work(items[next++] as T)
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++] as T)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (failure) throw failure.error
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InputError } from '../inputs/input-error.js'
 import { validateKey } from '../inputs/parse-inputs.js'
+import { NON_FINITE } from './read-data-file.js'
 
 // MLflow's param value limit since 2.8 (mlflow/utils/validation.py MAX_PARAM_VAL_LENGTH).
 export const MAX_PARAM_VALUE_LENGTH = 6000
@@ -40,8 +41,20 @@ export function paramValue(value: unknown): string {
   if (value === null || value === undefined) return 'None'
   if (value === true) return 'True'
   if (value === false) return 'False'
-  if (typeof value === 'string') return value
   if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'number') return String(value)
-  return JSON.stringify(value)
+  const scalar = nonFinite(value)
+  if (scalar !== undefined) return scalar
+  if (typeof value === 'string' || typeof value === 'number') return String(value)
+  return JSON.stringify(value, (_key, v: unknown) => nonFinite(v) ?? v)
+}
+
+/**
+ * Python's str() of a non-finite float (`nan`, `inf`, `-inf`), as its MLflow client would log it,
+ * for a non-finite number or a bare NaN/Infinity token marked by read-data-file.ts; else undefined.
+ */
+function nonFinite(value: unknown): string | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.startsWith(NON_FINITE) ? Number(value.slice(NON_FINITE.length)) : 0
+  if (Number.isFinite(n)) return undefined
+  return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf'
 }

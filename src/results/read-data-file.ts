@@ -15,7 +15,7 @@ export const NON_FINITE = '\u0000non-finite:'
  */
 export function readDataFile(file: WorkspaceFile, maxBytes = MAX_RESULTS_BYTES): unknown {
   if (file.size > maxBytes) {
-    throw new InputError(file.input, `the file is ${formatMb(file.size)}, over the ${formatMb(maxBytes)} limit`)
+    throw new InputError(file.input, `the file has ${file.size} bytes, over the limit of ${maxBytes} bytes (${formatMb(maxBytes)})`)
   }
   const text = readFileSync(file.absolute, 'utf8')
   if (/\.ya?ml$/i.test(file.relative)) {

@@ -76,7 +76,11 @@ export function runKey(inputs: Pick<Inputs, 'commentKey'>, context: RunContext):
  * file and JSON path on anything MLflow would reject; writes nothing.
  */
 export function buildRunPayload(inputs: Inputs, context: RunContext, now: number): RunPayload {
-  const results = readTrainingResults(inputs.results, inputs.business)
+  if (!inputs.results) {
+    throw new InputError('results', `"${inputs.resultsPath}" does not exist in the workspace, and a run must be logged from it`)
+  }
+  const resultsFile = inputs.results
+  const results = readTrainingResults(resultsFile, inputs.business)
   const notices = [...results.notices]
 
   // Later sources win: the results file's params, then the params files, then the `params` input.
@@ -105,7 +109,7 @@ export function buildRunPayload(inputs: Inputs, context: RunContext, now: number
     if (value.length > MAX_TAG_VALUE_LENGTH) tags[key] = `${value.slice(0, MAX_TAG_VALUE_LENGTH - 1)}…`
   }
 
-  const artifacts: RunPayload['artifacts'] = [{ localPath: inputs.results.absolute, artifactPath: basename(inputs.results.relative) }]
+  const artifacts: RunPayload['artifacts'] = [{ localPath: resultsFile.absolute, artifactPath: basename(resultsFile.relative) }]
   for (const file of inputs.paramsFiles) artifacts.push({ localPath: file.absolute, artifactPath: `config/${basename(file.relative)}` })
   for (const file of inputs.artifacts) artifacts.push({ localPath: file.absolute, artifactPath: file.relative })
   if (inputs.modelPath) {

@@ -12,11 +12,17 @@ export const LOG_BATCH_LIMITS = {
 type Limits = typeof LOG_BATCH_LIMITS
 type Kind = 'params' | 'tags' | 'metrics'
 
+/** The JSON the REST store sends: a non-finite metric value goes as "NaN"/"Infinity" (rest-payloads.ts), not null. */
+const encodeAsSent = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v,
+  )
+
 /**
  * Splits a batch into requests that each respect every limit, keeping the order within each kind.
  * Params go first, as MLflow's client sends them, so a rejected param fails before metrics land.
  */
-export function chunkLogBatch(batch: RunBatch, limits: Limits = LOG_BATCH_LIMITS, encode = JSON.stringify): RunBatch[] {
+export function chunkLogBatch(batch: RunBatch, limits: Limits = LOG_BATCH_LIMITS, encode: (value: unknown) => string = encodeAsSent): RunBatch[] {
   const envelope = Buffer.byteLength(encode({ run_id: 'x'.repeat(32), metrics: [], params: [], tags: [] }))
   const chunks: RunBatch[] = []
   let current: RunBatch = { metrics: [], params: [], tags: [] }

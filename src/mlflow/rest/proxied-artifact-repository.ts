@@ -29,14 +29,15 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
     })
   }
 
-  async list(path = ''): Promise<ArtifactFile[]> {
+  async list(dir = ''): Promise<ArtifactFile[]> {
+    const path = dir.replace(/\/+$/, '')
     const listing = await this.http.json<{ files?: Array<{ path: string; is_dir?: boolean; file_size?: number | string }> }>({
       method: 'GET',
       path: PROXY,
       query: { path: joinPath(this.root, path) },
     })
     return (listing.files ?? []).map((f) => ({
-      path: path ? `${path.replace(/\/+$/, '')}/${f.path}` : f.path,
+      path: path ? `${path}/${f.path}` : f.path,
       isDir: Boolean(f.is_dir),
       fileSize: f.file_size === undefined ? undefined : Number(f.file_size),
     }))
