@@ -110,8 +110,9 @@ describe('registering the model of a merged pull request', () => {
     assert.deepEqual(loaded.predictions, first.predictions)
   })
 
-  test('running the merged event twice leaves exactly one version', async () => {
-    const { workspace } = await train(0.1)
+  test('running the merged event twice leaves exactly one version, with no training outputs in the workspace', async () => {
+    // The merge job need not train again: it registers the run the pull request logged.
+    const workspace = mkdtempSync(join(tmpdir(), 'merge-'))
     const again = await runAction({
       workspace,
       eventName: 'pull_request',
@@ -163,3 +164,57 @@ describe('registering the model of a merged pull request', () => {
     assert.deepEqual(loaded.predictions, pr.trained.predictions)
   })
 })
+
+describe('registering outside pull requests', () => {
+  const pushEvent = { ref: 'refs/heads/main', repository }
+
+  test('a push to the default branch registers with on-merge; a push elsewhere does not', async () => {
+    const model = uniqueName('PushModel')
+    const workspace = mkdtempSync(join(tmpdir(), 'push-'))
+    await runPython<Trained>('sklearn_model.py', ['train', workspace, '0.3'])
+    const push = (ref: string, runId: string) =>
+      runAction({
+        workspace,
+        eventName: 'push',
+        event: { ...pushEvent, ref },
+        inputs: { 'tracking-uri': trackingUri(), 'experiment-name': uniqueName('push'), 'model-name': model, 'model-path': 'model', register: 'on-merge' },
+        env: { GITHUB_REF: ref, GITHUB_RUN_ID: runId },
+      })
+    const feature = await push('refs/heads/feature', '501')
+    assert.equal(feature.code, 0, feature.stdout + feature.stderr)
+    assert.equal(feature.outputs['model-version'] ?? '', '')
+    const main = await push('refs/heads/main', '502')
+    assert.equal(main.code, 0, main.stdout + main.stderr)
+    assert.equal(main.outputs['model-version'], '1')
+    const versions = await runPython<Versions>('model_versions.py', [model])
+    assert.equal(versions.versions[0]?.run_id, main.outputs['run-id'])
+    assert.deepEqual(versions.aliases, { champion: '1' })
+  })
+
+  test('register: always registers a single model file as-is, loadable from the registry', async () => {
+    const model = uniqueName('FileModel')
+    const workspace = mkdtempSync(join(tmpdir(), 'file-model-'))
+    const trained = await runPython<Trained>('sklearn_model.py', ['train', workspace, '0.3'])
+    const result = await runAction({
+      workspace,
+      eventName: 'workflow_dispatch',
+      event: { repository },
+      inputs: {
+        'tracking-uri': trackingUri(),
+        'experiment-name': uniqueName('file-model'),
+        'model-name': model,
+        'model-path': 'churn_model.pkl',
+        register: 'always',
+        'register-alias': 'challenger',
+      },
+    })
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    assert.equal(result.outputs['model-version'], '1')
+    const versions = await runPython<Versions>('model_versions.py', [model])
+    assert.deepEqual(versions.aliases, { challenger: '1' })
+    assert.match(versions.versions[0]?.source ?? '', /\/artifacts\/model$/)
+    const loaded = await runPython<Trained>('sklearn_model.py', ['predict-file', `models:/${model}@challenger`])
+    assert.deepEqual(loaded.predictions, trained.predictions)
+  })
+})
+

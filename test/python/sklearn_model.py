@@ -4,6 +4,7 @@ would; or loads a registered model through MLflow and predicts.
 usage: sklearn_model.py train <workspace> <C>       writes <workspace>/model/, artifacts/training_results.json,
                                                      and prints {"predictions": [...]} for the fixed test rows
        sklearn_model.py predict <model_uri>          prints {"predictions": [...]} from mlflow.pyfunc.load_model
+       sklearn_model.py predict-file <model_uri>     the same from a registered single churn_model.pkl file
 """
 import json
 import os
@@ -28,6 +29,11 @@ def train(workspace, c):
     model = LogisticRegression(C=c, max_iter=200).fit(x_train, y_train)
     predicted = model.predict(x_test)
     mlflow.sklearn.save_model(model, os.path.join(workspace, "model"))
+    # The same model as one plain pickle file, for teams that do not save MLflow model directories.
+    import pickle
+
+    with open(os.path.join(workspace, "churn_model.pkl"), "wb") as f:
+        pickle.dump(model, f)
     results = {
         "test_results": {
             "metrics": {
@@ -55,8 +61,23 @@ def predict(uri):
     print(json.dumps({"predictions": sk.predict_proba(x_test)[:, 1].tolist(), "classes": model.predict(x_test).tolist()}))
 
 
+def predict_file(uri):
+    """A single pickled model registered as-is: downloaded from the registry and unpickled."""
+    import pickle
+
+    import mlflow.artifacts
+
+    _, _, x_test, _ = data()
+    local = mlflow.artifacts.download_artifacts(uri)
+    with open(os.path.join(local, "churn_model.pkl"), "rb") as f:
+        sk = pickle.load(f)
+    print(json.dumps({"predictions": sk.predict_proba(x_test)[:, 1].tolist(), "classes": sk.predict(x_test).tolist()}))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "train":
         train(sys.argv[2], float(sys.argv[3]))
+    elif sys.argv[1] == "predict-file":
+        predict_file(sys.argv[2])
     else:
         predict(sys.argv[2])
