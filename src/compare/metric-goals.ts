@@ -48,7 +48,8 @@ const LOWER_IS_BETTER_TOKENS = new Set([
 ])
 
 // A spread across folds says nothing about which model is better.
-const INFORMATIONAL_TOKENS = new Set(['std', 'stddev', 'stdev'])
+// Spread, and single folds: the fold mean (`cv_f1`) is what a verdict should rest on.
+const INFORMATIONAL_TOKENS = new Set(['std', 'stddev', 'stdev', 'fold'])
 
 /** Splits `test_f1`, `val/loss`, `trainRMSE`, `cv.f1-std` into lower-case tokens. */
 function tokens(key: string): string[] {

@@ -31,7 +31,13 @@ const fail = (input: InputName, message: string): never => {
 function check<T>(input: InputName, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value)
   if (!result.success) {
-    throw new InputError(input, z.prettifyError(result.error).replace(/^✖ /gm, '').replace(/\n/g, '; '))
+    // prettifyError puts each issue on a line, with its path on the next: fold that into one line.
+    const message = z
+      .prettifyError(result.error)
+      .replace(/^✖ /gm, '')
+      .replace(/\n\s*→ at (.*)/g, ' (at $1)')
+      .replace(/\n/g, '; ')
+    throw new InputError(input, message)
   }
   return result.data
 }

@@ -100,7 +100,8 @@ export function runInfoToMeta(info: RunInfo): Record<string, unknown> {
     start_time: info.startTime,
     status: STATUS_NUMBERS[info.status],
     tags: [],
-    user_id: info.userId ?? null,
+    // MLflow's Python client refuses a run whose user_id is null; a server stores ''.
+    user_id: info.userId ?? '',
   }
 }
 
