@@ -18667,7 +18667,9 @@ const isInside = (root, target) => {
     const rel = relative$1(root, target);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute$1(rel));
 };
-const inGitDir = (rel) => rel === '.git' || rel.startsWith('.git/');
+// Any .git folder, nested ones too (actions/checkout with `path:` keeps its token in
+// <path>/.git/config), in any case (macOS and Windows runners fold it).
+const inGitDir = (rel) => rel.split('/').some((segment) => segment.toLowerCase() === '.git');
 class Workspace {
     root;
     constructor(root) {
@@ -18749,11 +18751,11 @@ class Workspace {
                 onlyFiles: true,
                 dot: true,
                 followSymbolicLinks: false,
-                ignore: ['.git/**'],
+                ignore: ['**/.git/**'],
                 expandDirectories: false,
             })
                 // tinyglobby still walks into a symlinked directory the pattern names itself (`link/*.png`).
-                .filter((match) => !this.throughSymlinkedDirectory(match))
+                .filter((match) => !inGitDir(match) && !this.throughSymlinkedDirectory(match))
                 .sort();
             if (matches.length === 0)
                 unmatched.push(pattern);
@@ -18773,10 +18775,199 @@ class Workspace {
     }
 }
 
+const MAX_RESULTS_BYTES = 50 * 1024 * 1024;
+/** Marks a bare NaN/Infinity token (Python's json.dump writes them) so the reader can name its path. */
+const NON_FINITE = '\u0000non-finite:';
+/**
+ * Reads a JSON or YAML data file (YAML by extension; JSON otherwise). Python's json module writes
+ * NaN and Infinity as bare tokens, which JSON.parse refuses with an unhelpful message; they are
+ * turned into marker strings here so the caller can report the exact path of the bad value.
+ */
+function readDataFile(file, maxBytes = MAX_RESULTS_BYTES) {
+    if (file.size > maxBytes) {
+        throw new InputError(file.input, `the file has ${file.size} bytes, over the limit of ${maxBytes} bytes (${formatMb(maxBytes)})`);
+    }
+    const text = readFileSync(file.absolute, 'utf8');
+    if (/\.ya?ml$/i.test(file.relative)) {
+        try {
+            return distExports.parse(text, { maxAliasCount: 1000 });
+        }
+        catch (error) {
+            throw new InputError(file.input, `expected YAML, but it does not parse ${whereYaml(error)}`);
+        }
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        if (/NaN|Infinity/.test(text)) {
+            try {
+                return JSON.parse(markNonFinite(text));
+            }
+            catch {
+                // not the reason: report the first error
+            }
+        }
+        throw new InputError(file.input, `expected JSON, but it does not parse ${whereJson(error, text)}`);
+    }
+}
+/** Replaces NaN, Infinity and -Infinity outside strings by marker strings. */
+function markNonFinite(text) {
+    const parts = [];
+    let copied = 0;
+    let i = 0;
+    while (i < text.length) {
+        const ch = text.charCodeAt(i);
+        if (ch === 34 /* " */) {
+            i++;
+            while (i < text.length && text.charCodeAt(i) !== 34)
+                i += text.charCodeAt(i) === 92 /* \\ */ ? 2 : 1;
+            i++;
+            continue;
+        }
+        if (ch === 78 /* N */ || ch === 73 /* I */ || ch === 45 /* - */) {
+            const token = /^-?(?:NaN|Infinity)/.exec(text.slice(i, i + 9));
+            if (token) {
+                parts.push(text.slice(copied, i), JSON.stringify(NON_FINITE + token[0]));
+                i += token[0].length;
+                copied = i;
+                continue;
+            }
+        }
+        i++;
+    }
+    parts.push(text.slice(copied));
+    return parts.join('');
+}
+// The parsers' own messages quote the file's text, which may hold secrets: only a place is told.
+/** `(line 3, column 7)` from a JSON.parse error, whose message has the offset in some form. */
+function whereJson(error, text) {
+    const message = String(error.message);
+    const lineColumn = /line (\d+) column (\d+)/.exec(message);
+    if (lineColumn)
+        return `(line ${lineColumn[1]}, column ${lineColumn[2]})`;
+    const position = /position (\d+)/.exec(message);
+    if (position) {
+        const before = text.slice(0, Number(position[1]));
+        const line = before.split('\n').length;
+        return `(line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+    }
+    return /end of JSON input/i.test(message) ? '(it ends too early)' : '(invalid JSON syntax)';
+}
+/** `(line 3, column 7: BAD_INDENT)` from a `yaml` parse error. */
+function whereYaml(error) {
+    const e = error;
+    const pos = e.linePos?.[0];
+    const code = e.code ? `: ${e.code}` : '';
+    return pos ? `(line ${pos.line}, column ${pos.col}${code})` : `(invalid YAML${code})`;
+}
+const formatMb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * An operation MLflow itself would refuse (a bad name, a changed param…), found by our own checks,
+ * with MLflow's error code so callers can treat
+ * it like the REST store's `MlflowApiError` (`RESOURCE_ALREADY_EXISTS`, `INVALID_PARAMETER_VALUE`…).
+ */
+class MlflowStoreError extends Error {
+    errorCode;
+    constructor(errorCode, message) {
+        super(`${errorCode}: ${message}`);
+        this.errorCode = errorCode;
+        this.name = 'MlflowStoreError';
+    }
+}
+
+// The checks MLflow's file stores make (mlflow/utils/validation.py) before a name becomes a path.
+const KEY_CHARACTERS = /^[/\p{L}\p{N}_.\- :]*$/u;
+const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+const EXPERIMENT_ID = /^[a-zA-Z0-9][\w-]{0,63}$/;
+const ALIAS$1 = /^[\p{L}\p{N}_-]*$/u;
+const VERSION_ALIAS = /^[vV]\d+$/;
+const MAX_KEY_LENGTH = 250;
+const MAX_PARAM_VALUE_LENGTH = 6000;
+const MAX_TAG_VALUE_LENGTH$1 = 8000;
+const MAX_EXPERIMENT_NAME_LENGTH = 500;
+const MAX_ALIAS_LENGTH = 255;
+const invalid = (message) => new MlflowStoreError('INVALID_PARAMETER_VALUE', message);
+/**
+ * MLflow's `path_not_unique`: true when `posixpath.normpath(name)` differs from the name, is `.`,
+ * or starts with `..` or `/` — a name that would not map to exactly one file under its folder.
+ */
+function pathNotUnique(name) {
+    if (name === '' || name.startsWith('/') || name.startsWith('..'))
+        return true;
+    return name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+}
+/** A metric, param or tag key: `a/b` is stored in sub-folder `a`, file `b`. */
+function validateKey$1(kind, key) {
+    if (!KEY_CHARACTERS.test(key)) {
+        throw invalid(`invalid ${kind} name '${key}': names may only contain alphanumerics, underscores (_), dashes (-), ` +
+            'periods (.), spaces ( ), colon(:) and slashes (/)');
+    }
+    if (pathNotUnique(key)) {
+        throw invalid(`invalid ${kind} name '${key}': it must not resolve to another name when treated as a path`);
+    }
+    if (codePoints(key) > MAX_KEY_LENGTH)
+        throw invalid(`${kind} name '${key}' exceeds ${MAX_KEY_LENGTH} characters`);
+}
+function validateRunId(runId) {
+    if (!RUN_ID.test(runId))
+        throw invalid(`invalid run id '${runId}'`);
+}
+function validateExperimentId(experimentId) {
+    if (!EXPERIMENT_ID.test(experimentId))
+        throw invalid(`invalid experiment id '${experimentId}'`);
+}
+function validateExperimentName(name) {
+    if (name === '')
+        throw invalid(`invalid experiment name: ''`);
+    if (codePoints(name) > MAX_EXPERIMENT_NAME_LENGTH) {
+        throw invalid(`experiment name exceeds ${MAX_EXPERIMENT_NAME_LENGTH} characters`);
+    }
+}
+/** The file registry's rules: the name is a folder under `models/`. */
+function validateModelName(name) {
+    if (name.trim() === '')
+        throw invalid('a registered model name is required');
+    if (/[/:\\%]/.test(name)) {
+        throw invalid(`invalid registered model name '${name}': it cannot contain '/', ':', '\\' or '%'`);
+    }
+    if (pathNotUnique(name))
+        throw invalid(`invalid registered model name '${name}'`);
+}
+function validateAlias(alias) {
+    if (alias === '')
+        throw invalid('registered model alias name cannot be empty');
+    if (!ALIAS$1.test(alias)) {
+        throw invalid(`invalid alias name '${alias}': names may only contain alphanumerics, underscores (_), and dashes (-)`);
+    }
+    if (codePoints(alias) > MAX_ALIAS_LENGTH)
+        throw invalid(`alias name exceeds ${MAX_ALIAS_LENGTH} characters`);
+}
+/** Aliases that `models:/Name@…` resolves itself, so they cannot be set. */
+function validateAliasNotReserved(alias) {
+    if (alias.toLowerCase() === 'latest')
+        throw invalid(`'latest' alias name (case insensitive) is reserved`);
+    if (VERSION_ALIAS.test(alias))
+        throw invalid(`version alias name '${alias}' is reserved`);
+}
+/** A model version number, as MLflow's `int(version)` accepts it. */
+function parseVersion(version) {
+    const trimmed = version.trim();
+    if (!/^[+-]?\d+$/.test(trimmed))
+        throw invalid(`version '${version}' is not an integer`);
+    return Number(trimmed);
+}
+function checkLength(what, value, limit) {
+    if (codePoints(value) > limit)
+        throw invalid(`${what} exceeds ${limit} characters`);
+}
+// Python's len() counts code points, not UTF-16 units.
+const codePoints = (text) => [...text].length;
+
 // MLflow's rules for metric/param/tag keys (mlflow/utils/validation.py), and the alias rules
 // of its registry.
-const KEY = /^[\w\-. /:]+$/;
-const ALIAS$1 = /^[\w-]+$/;
+const ALIAS = /^[\w-]+$/;
 const STAGES$1 = ['None', 'Staging', 'Production', 'Archived'];
 const fail = (input, message) => {
     throw new InputError(input, message);
@@ -18798,10 +18989,14 @@ const lines = (text) => text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-function validateKey$1(input, kind, key) {
-    if (key.length === 0 || key.length > 250 || !KEY.test(key) || key.includes('..') || key.startsWith('/')) {
-        throw new InputError(input, `${kind} name "${key}" is not one MLflow accepts: expected at most 250 letters, digits, ` +
-            "'_', '-', '.', ' ', '/' or ':', with no '..' and no leading '/'");
+/** MLflow's own rules for a metric, param or tag name, as an InputError naming the input. */
+function validateKey(input, kind, key) {
+    try {
+        validateKey$1(kind, key);
+    }
+    catch {
+        throw new InputError(input, `${kind} name "${key}" is not one MLflow accepts: expected at most 250 letters, digits, '_', '-', '.', ' ', ` +
+            "'/' or ':', and no path that MLflow would normalise to another name (no '..' or '.' segment, no '//', no leading or trailing '/')");
     }
     return key;
 }
@@ -18810,7 +19005,14 @@ function keyValues(input, text, kind) {
         const eq = line.indexOf('=');
         if (eq <= 0)
             fail(input, `expected one key=value per line, got "${line}"`);
-        return { key: validateKey$1(input, kind, line.slice(0, eq).trim()), value: line.slice(eq + 1).trim() };
+        const key = validateKey(input, kind, line.slice(0, eq).trim());
+        const value = line.slice(eq + 1).trim();
+        // A server would cut a long param silently, and then a re-run could never match it; tags are
+        // cut to MLflow's limit when the run is built.
+        if (kind === 'param' && codePoints(value) > MAX_PARAM_VALUE_LENGTH) {
+            fail(input, `the value of "${key}" has ${codePoints(value)} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH}`);
+        }
+        return { key, value };
     });
 }
 function yamlMapping(input, text) {
@@ -18818,7 +19020,7 @@ function yamlMapping(input, text) {
         return distExports.parse(text);
     }
     catch (error) {
-        return fail(input, `expected a YAML mapping, but it does not parse: ${error.message.split('\n')[0]}`);
+        return fail(input, `expected a YAML mapping, but it does not parse ${whereYaml(error)}`);
     }
 }
 const toleranceSchema = union([
@@ -18867,7 +19069,7 @@ function parseBaseline(text, modelName) {
     let m;
     if ((m = /^models:\/([^/@]+)@([^/]+)$/.exec(uri))) {
         const [, name, alias] = m;
-        if (!ALIAS$1.test(alias))
+        if (!ALIAS.test(alias))
             fail('baseline', `the alias "${alias}" is not valid (letters, digits, '_' and '-'); ${expected}`);
         return { kind: 'alias', modelName: name, alias, uri };
     }
@@ -18921,6 +19123,14 @@ function parseInputs(read, context) {
     if (!experimentName)
         fail('experiment-name', 'no experiment name: set the input or MLFLOW_EXPERIMENT_NAME');
     const modelName = get('model-name') || undefined;
+    if (modelName) {
+        try {
+            validateModelName(modelName);
+        }
+        catch (error) {
+            fail('model-name', error.message.replace(/^INVALID_PARAMETER_VALUE: /, ''));
+        }
+    }
     const register = choice('register', get('register') || 'never', ['never', 'on-merge', 'always']);
     if (register !== 'never' && !modelName)
         fail('model-name', `register: ${register} needs a model-name to register under`);
@@ -18944,7 +19154,7 @@ function parseInputs(read, context) {
     }
     const alias = get('register-alias') || 'champion';
     // MLflow reserves 'latest' case-insensitively and ^[vV]\d+$ (mlflow/utils/validation.py).
-    if (alias !== 'none' && (!ALIAS$1.test(alias) || alias.toLowerCase() === 'latest' || /^[vV]\d+$/.test(alias))) {
+    if (alias !== 'none' && (!ALIAS.test(alias) || alias.toLowerCase() === 'latest' || /^[vV]\d+$/.test(alias))) {
         fail('register-alias', `"${alias}" is not an alias MLflow accepts: letters, digits, '_' and '-', not "latest" nor v<number>`);
     }
     const stageText = get('register-stage');
@@ -19257,7 +19467,7 @@ const labelOf = (spec) => {
         case 'stage':
             return `${spec.modelName}/${spec.stage}`;
         case 'version':
-            return `${spec.modelName} version ${spec.version}`;
+            return `${spec.modelName}/${spec.version}`;
         case 'latest':
             return `${spec.modelName}/latest`;
         default:
@@ -19302,9 +19512,11 @@ async function resolveBaseline(spec, stores, experimentId, candidateRunId) {
             experimentIds: [experimentId],
             tags: { 'mlflow.source.git.branch': spec.branch },
             status: 'FINISHED',
-            maxResults: 5,
+            maxResults: 50,
         });
-        const run = runs.find((r) => r.info.runId !== candidateRunId);
+        // A pull request's head branch may carry the same name (a fork's `main`): only runs of the
+        // branch itself count, never a pull request's, whose metrics its author controls.
+        const run = runs.find((r) => r.info.runId !== candidateRunId && r.data.tags['github.pr'] === undefined);
         return run ? { baseline: { label, run } } : { missing: `no FINISHED run of branch "${spec.branch}" in this experiment` };
     }
     const version = await versionOf(spec, stores.registry);
@@ -55145,18 +55357,20 @@ async function findOrCreateExperiment(store, name) {
         if (existing.lifecycleStage === 'deleted') {
             throw new Error(`the MLflow experiment "${name}" is deleted: restore it or choose another experiment-name`);
         }
-        return existing.experimentId;
+        return existing;
     }
     try {
-        return await store.createExperiment(name);
+        await store.createExperiment(name);
     }
     catch (error) {
-        // Another job may have created it between our look-up and our create.
-        const raced = await store.getExperimentByName(name);
-        if (raced)
-            return raced.experimentId;
-        throw error;
+        // Another job may have created it between our look-up and our create: then it is there now.
+        if (!(await store.getExperimentByName(name)))
+            throw error;
     }
+    const created = await store.getExperimentByName(name);
+    if (!created)
+        throw new Error(`MLflow did not keep the experiment "${name}" it just created`);
+    return created;
 }
 /** Stops starting new work at the first failure, and waits for the work in flight before rethrowing it. */
 async function runInParallel(items, limit, work) {
@@ -55181,7 +55395,11 @@ async function runInParallel(items, limit, work) {
  * the run ends FINISHED, or FAILED when anything after its creation fails.
  */
 async function logRun(store, experimentName, payload) {
-    const experimentId = await findOrCreateExperiment(store, experimentName);
+    const experiment = await findOrCreateExperiment(store, experimentName);
+    const experimentId = experiment.experimentId;
+    // An artifact location we cannot write to (a server with --no-serve-artifacts, s3://…) is
+    // refused now, before a run exists, rather than leaving a FAILED run on every job.
+    store.artifacts(experiment.artifactLocation);
     const previous = payload.runKey
         ? (await store.searchRuns({ experimentIds: [experimentId], tags: { 'github.run_key': payload.runKey }, maxResults: 1 }))[0]
         : undefined;
@@ -55244,21 +55462,23 @@ function registrationRefusal(registerIf, verdict) {
  * stage. A run that already has a version is never registered twice: a re-run finds it.
  */
 async function registerModel(stores, request) {
-    const refusal = registrationRefusal(request.registerIf, request.verdict);
-    if (refusal)
-        return { registered: false, reason: refusal };
     const { registry } = stores;
     const { modelName, run } = request;
     const runId = run.info.runId;
     const actions = [];
-    const modelFiles = await stores.tracking.artifacts(run.info.artifactUri).list('model');
-    if (modelFiles.length === 0) {
-        throw new Error(`run ${runId} has no "model" artifacts to register: set model-path so the model is logged with the run`);
-    }
+    // A re-run finds its version first: compared with itself (it may be the champion now) the run
+    // is "unchanged", which must not read as a refusal.
     let version = (await registry.searchModelVersions({ name: modelName, runId }))
         .sort((a, b) => Number(a.version) - Number(b.version))[0];
     const alreadyRegistered = !!version;
     if (!version) {
+        const refusal = registrationRefusal(request.registerIf, request.verdict);
+        if (refusal)
+            return { registered: false, reason: refusal };
+        const modelFiles = await stores.tracking.artifacts(run.info.artifactUri).list('model');
+        if (modelFiles.length === 0) {
+            throw new Error(`run ${runId} has no "model" artifacts to register: set model-path so the model is logged with the run`);
+        }
         if (!(await registry.getRegisteredModel(modelName))) {
             try {
                 await registry.createRegisteredModel(modelName);
@@ -56243,75 +56463,6 @@ function renderReport(context, options = {}) {
     return hardCut(renderBlocks(minimalBlocks(context, marker), new Set()), maxLength);
 }
 
-const MAX_RESULTS_BYTES = 50 * 1024 * 1024;
-/** Marks a bare NaN/Infinity token (Python's json.dump writes them) so the reader can name its path. */
-const NON_FINITE = '\u0000non-finite:';
-/**
- * Reads a JSON or YAML data file (YAML by extension; JSON otherwise). Python's json module writes
- * NaN and Infinity as bare tokens, which JSON.parse refuses with an unhelpful message; they are
- * turned into marker strings here so the caller can report the exact path of the bad value.
- */
-function readDataFile(file, maxBytes = MAX_RESULTS_BYTES) {
-    if (file.size > maxBytes) {
-        throw new InputError(file.input, `the file has ${file.size} bytes, over the limit of ${maxBytes} bytes (${formatMb(maxBytes)})`);
-    }
-    const text = readFileSync(file.absolute, 'utf8');
-    if (/\.ya?ml$/i.test(file.relative)) {
-        try {
-            return distExports.parse(text, { maxAliasCount: 1000 });
-        }
-        catch (error) {
-            throw new InputError(file.input, `expected YAML, but it does not parse: ${firstLine(error)}`);
-        }
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        if (/NaN|Infinity/.test(text)) {
-            try {
-                return JSON.parse(markNonFinite(text));
-            }
-            catch {
-                // not the reason: report the first error
-            }
-        }
-        throw new InputError(file.input, `expected JSON, but it does not parse: ${firstLine(error)}`);
-    }
-}
-/** Replaces NaN, Infinity and -Infinity outside strings by marker strings. */
-function markNonFinite(text) {
-    const parts = [];
-    let copied = 0;
-    let i = 0;
-    while (i < text.length) {
-        const ch = text.charCodeAt(i);
-        if (ch === 34 /* " */) {
-            i++;
-            while (i < text.length && text.charCodeAt(i) !== 34)
-                i += text.charCodeAt(i) === 92 /* \\ */ ? 2 : 1;
-            i++;
-            continue;
-        }
-        if (ch === 78 /* N */ || ch === 73 /* I */ || ch === 45 /* - */) {
-            const token = /^-?(?:NaN|Infinity)/.exec(text.slice(i, i + 9));
-            if (token) {
-                parts.push(text.slice(copied, i), JSON.stringify(NON_FINITE + token[0]));
-                i += token[0].length;
-                copied = i;
-                continue;
-            }
-        }
-        i++;
-    }
-    parts.push(text.slice(copied));
-    return parts.join('');
-}
-const firstLine = (error) => String(error.message).split('\n')[0];
-const formatMb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-// MLflow's param value limit since 2.8 (mlflow/utils/validation.py MAX_PARAM_VAL_LENGTH).
-const MAX_PARAM_VALUE_LENGTH$1 = 6000;
 /**
  * Flattens a config mapping into MLflow params: nested keys join with '.' (`model.n_estimators`).
  * Scalars are written as Python's MLflow client writes them (`True`, `None`), so params logged by
@@ -56331,14 +56482,14 @@ function flattenParams(data, source, rootPath = '$') {
         const key = keys.join('.');
         const where = `${rootPath}.${key}`;
         try {
-            validateKey$1(source, 'param', key);
+            validateKey(source, 'param', key);
         }
         catch (error) {
             throw new InputError(source, `at ${where}: ${error.message.slice(source.length + 2)}`);
         }
         const text = paramValue(value);
-        if (text.length > MAX_PARAM_VALUE_LENGTH$1) {
-            throw new InputError(source, `at ${where}: the value has ${text.length} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH$1}`);
+        if (codePoints(text) > MAX_PARAM_VALUE_LENGTH) {
+            throw new InputError(source, `at ${where}: the value has ${codePoints(text)} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH}`);
         }
         out[key] = text;
     };
@@ -56424,7 +56575,7 @@ class ResultsReader {
     add(key, value, step, path) {
         if (step === 0) {
             try {
-                validateKey$1(this.file.input, 'metric', key);
+                validateKey(this.file.input, 'metric', key);
             }
             catch (error) {
                 this.error(path, error.message.replace(`${this.file.input}: `, ''));
@@ -56568,8 +56719,6 @@ function readTrainingResults(file, business) {
     return { shape: isSeed ? 'seed' : 'mapping', points: reader.points, params, notices: reader.notices };
 }
 
-// MLflow's run tag value limit since 2.17 (older servers: 5000).
-const MAX_TAG_VALUE_LENGTH$2 = 8000;
 function defaultRunName(context) {
     const sha7 = context.sha?.slice(0, 7);
     if (context.pullRequest)
@@ -56655,8 +56804,8 @@ function buildRunPayload(inputs, context, now) {
         tags[key] = value;
     }
     for (const [key, value] of Object.entries(tags)) {
-        if (value.length > MAX_TAG_VALUE_LENGTH$2)
-            tags[key] = `${value.slice(0, MAX_TAG_VALUE_LENGTH$2 - 1)}…`;
+        if (codePoints(value) > MAX_TAG_VALUE_LENGTH$1)
+            tags[key] = `${[...value].slice(0, MAX_TAG_VALUE_LENGTH$1 - 1).join('')}…`;
     }
     const artifacts = [{ localPath: resultsFile.absolute, artifactPath: basename$1(resultsFile.relative) }];
     for (const file of inputs.paramsFiles)
@@ -56691,6 +56840,7 @@ function buildRunPayload(inputs, context, now) {
     };
 }
 
+const MODEL_VERSION_DESCRIPTION_LIMIT = 5000;
 /** What happens, by event (SPEC section 2). */
 async function runJob(job) {
     const { context, inputs, io } = job;
@@ -56751,15 +56901,16 @@ async function compareAndReport(job, run, experimentId, payload, notices = []) {
         business: inputs.business,
         notices: [...(payload?.notices ?? []), ...notices],
     };
-    const markdown = renderReport(reportContext);
-    await publish(job, markdown);
+    // The MLflow outputs first: a GitHub failure later must not hide the run it made.
     io.setOutput('run-id', run.info.runId);
-    io.setOutput('run-url', reportContext.candidate.url ?? run.info.artifactUri);
+    io.setOutput('run-url', reportContext.candidate.url ?? '');
     io.setOutput('experiment-id', experimentId);
     io.setOutput('baseline-run-id', baselineRun?.info.runId ?? '');
     io.setOutput('baseline-version', resolution.baseline?.modelVersion?.version ?? '');
     io.setOutput('verdict', comparison.verdict);
     io.setOutput('regressions', String(comparison.regressions.length));
+    const markdown = renderReport(reportContext);
+    await publish(job, markdown);
     return { comparison, resolution, markdown, reportContext };
 }
 /** The report goes to a file, the job summary and (on pull requests) the sticky comment. */
@@ -56811,7 +56962,10 @@ async function register(job, run, report) {
         run,
         runUrl: stores.tracking.runUrl(run.info.experimentId, run.info.runId),
         context,
-        description: report.markdown.replace(commentMarker(inputs.commentKey), '').trim(),
+        // MLflow's SQL stores keep 5000 characters of a version's description.
+        description: renderReport(report.reportContext, { maxLength: MODEL_VERSION_DESCRIPTION_LIMIT })
+            .replace(commentMarker(inputs.commentKey), '')
+            .trim(),
     });
     if (outcome.registered) {
         for (const action of outcome.actions)
@@ -56847,6 +57001,9 @@ async function registerMergedPullRequest(job) {
     }
     else {
         io.notice(`No FINISHED run of pull request #${pr.number} at ${pr.headSha.slice(0, 7)}: logging one from ${inputs.resultsPath}`);
+        if (!inputs.modelPath) {
+            throw new InputError('model-path', 'no model is in the workspace, and one is needed to log a run for this merge and register it');
+        }
         payload = buildRunPayload(inputs, context, Date.now());
         const logged = await logRun(stores.tracking, inputs.experimentName, payload);
         run = logged.run;
@@ -56867,19 +57024,6 @@ function gate(job, comparison) {
         verdict: comparison.verdict,
         failure: `${comparison.regressions.length} gated metric(s) regressed past their tolerance: ${list}`,
     };
-}
-
-/**
- * A file store operation MLflow itself would refuse, with MLflow's error code so callers can treat
- * it like the REST store's `MlflowApiError` (`RESOURCE_ALREADY_EXISTS`, `INVALID_PARAMETER_VALUE`…).
- */
-class FileStoreError extends Error {
-    errorCode;
-    constructor(errorCode, message) {
-        super(`${errorCode}: ${message}`);
-        this.errorCode = errorCode;
-        this.name = 'FileStoreError';
-    }
 }
 
 const META_FILE = 'meta.yaml';
@@ -56969,94 +57113,6 @@ async function writeKeyValue(folder, key, value) {
     await mkdir(dirname$1(file), { recursive: true });
     await writeFile(file, value, 'utf8');
 }
-
-// The checks MLflow's file stores make (mlflow/utils/validation.py) before a name becomes a path.
-const KEY_CHARACTERS = /^[/\p{L}\p{N}_.\- :]*$/u;
-const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
-const EXPERIMENT_ID = /^[a-zA-Z0-9][\w-]{0,63}$/;
-const ALIAS = /^[\p{L}\p{N}_-]*$/u;
-const VERSION_ALIAS = /^[vV]\d+$/;
-const MAX_KEY_LENGTH = 250;
-const MAX_PARAM_VALUE_LENGTH = 6000;
-const MAX_TAG_VALUE_LENGTH$1 = 8000;
-const MAX_EXPERIMENT_NAME_LENGTH = 500;
-const MAX_ALIAS_LENGTH = 255;
-const invalid = (message) => new FileStoreError('INVALID_PARAMETER_VALUE', message);
-/**
- * MLflow's `path_not_unique`: true when `posixpath.normpath(name)` differs from the name, is `.`,
- * or starts with `..` or `/` — a name that would not map to exactly one file under its folder.
- */
-function pathNotUnique(name) {
-    if (name === '' || name.startsWith('/') || name.startsWith('..'))
-        return true;
-    return name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-}
-/** A metric, param or tag key: `a/b` is stored in sub-folder `a`, file `b`. */
-function validateKey(kind, key) {
-    if (!KEY_CHARACTERS.test(key)) {
-        throw invalid(`invalid ${kind} name '${key}': names may only contain alphanumerics, underscores (_), dashes (-), ` +
-            'periods (.), spaces ( ), colon(:) and slashes (/)');
-    }
-    if (pathNotUnique(key)) {
-        throw invalid(`invalid ${kind} name '${key}': it must not resolve to another name when treated as a path`);
-    }
-    if (codePoints(key) > MAX_KEY_LENGTH)
-        throw invalid(`${kind} name '${key}' exceeds ${MAX_KEY_LENGTH} characters`);
-}
-function validateRunId(runId) {
-    if (!RUN_ID.test(runId))
-        throw invalid(`invalid run id '${runId}'`);
-}
-function validateExperimentId(experimentId) {
-    if (!EXPERIMENT_ID.test(experimentId))
-        throw invalid(`invalid experiment id '${experimentId}'`);
-}
-function validateExperimentName(name) {
-    if (name === '')
-        throw invalid(`invalid experiment name: ''`);
-    if (codePoints(name) > MAX_EXPERIMENT_NAME_LENGTH) {
-        throw invalid(`experiment name exceeds ${MAX_EXPERIMENT_NAME_LENGTH} characters`);
-    }
-}
-/** The file registry's rules: the name is a folder under `models/`. */
-function validateModelName(name) {
-    if (name.trim() === '')
-        throw invalid('a registered model name is required');
-    if (/[/:\\%]/.test(name)) {
-        throw invalid(`invalid registered model name '${name}': it cannot contain '/', ':', '\\' or '%'`);
-    }
-    if (pathNotUnique(name))
-        throw invalid(`invalid registered model name '${name}'`);
-}
-function validateAlias(alias) {
-    if (alias === '')
-        throw invalid('registered model alias name cannot be empty');
-    if (!ALIAS.test(alias)) {
-        throw invalid(`invalid alias name '${alias}': names may only contain alphanumerics, underscores (_), and dashes (-)`);
-    }
-    if (codePoints(alias) > MAX_ALIAS_LENGTH)
-        throw invalid(`alias name exceeds ${MAX_ALIAS_LENGTH} characters`);
-}
-/** Aliases that `models:/Name@…` resolves itself, so they cannot be set. */
-function validateAliasNotReserved(alias) {
-    if (alias.toLowerCase() === 'latest')
-        throw invalid(`'latest' alias name (case insensitive) is reserved`);
-    if (VERSION_ALIAS.test(alias))
-        throw invalid(`version alias name '${alias}' is reserved`);
-}
-/** A model version number, as MLflow's `int(version)` accepts it. */
-function parseVersion(version) {
-    const trimmed = version.trim();
-    if (!/^[+-]?\d+$/.test(trimmed))
-        throw invalid(`version '${version}' is not an integer`);
-    return Number(trimmed);
-}
-function checkLength(what, value, limit) {
-    if (codePoints(value) > limit)
-        throw invalid(`${what} exceeds ${limit} characters`);
-}
-// Python's len() counts code points, not UTF-16 units.
-const codePoints = (text) => [...text].length;
 
 // How MLflow's file stores put entities in meta.yaml (mlflow/store/tracking/file_store.py,
 // mlflow/store/model_registry/file_store.py, as written by MLflow 3.x): the keys, and the
@@ -57382,7 +57438,7 @@ class FileRegistryStore {
         }
         catch (error) {
             if (error.code === 'EEXIST') {
-                throw new FileStoreError('RESOURCE_ALREADY_EXISTS', `registered model (name=${name}) already exists`);
+                throw new MlflowStoreError('RESOURCE_ALREADY_EXISTS', `registered model (name=${name}) already exists`);
             }
             throw error;
         }
@@ -57469,7 +57525,7 @@ class FileRegistryStore {
                 throw new Error(`model version ${request.name}/${version} vanished while it was created`);
             return publicVersion(created);
         }
-        throw new FileStoreError('INVALID_STATE', `could not pick a new version number for ${request.name}`);
+        throw new MlflowStoreError('INVALID_STATE', `could not pick a new version number for ${request.name}`);
     }
     async updateModelVersionDescription(name, version, description) {
         const dir = await this.modelDir(name);
@@ -57494,7 +57550,7 @@ class FileRegistryStore {
     async transitionModelVersionStage(name, version, stage, archiveExistingVersions) {
         const target = canonicalStage(stage);
         if (archiveExistingVersions && !ACTIVE_STAGES.has(target)) {
-            throw new FileStoreError('INVALID_PARAMETER_VALUE', `cannot archive existing model versions when transitioning to '${stage}': only Staging and Production are active stages`);
+            throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `cannot archive existing model versions when transitioning to '${stage}': only Staging and Production are active stages`);
         }
         const dir = await this.modelDir(name);
         const number = await this.requireVersion(dir, name, version);
@@ -57510,7 +57566,7 @@ class FileRegistryStore {
         await this.touchModel(dir, now);
         const updated = await this.readVersion(dir, number);
         if (!updated)
-            throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`);
+            throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`);
         return publicVersion(updated);
     }
     async modelDir(name) {
@@ -57520,14 +57576,14 @@ class FileRegistryStore {
     }
     async requireModel(dir, name) {
         if (!(await readMetaYaml(dir))) {
-            throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `registered model with name=${name} not found`);
+            throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `registered model with name=${name} not found`);
         }
     }
     async requireVersion(dir, name, version) {
         await this.requireModel(dir, name);
         const number = parseVersion(version);
         if (!(await this.readVersion(dir, number))) {
-            throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`);
+            throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`);
         }
         return number;
     }
@@ -57575,12 +57631,12 @@ class FileRegistryStore {
 function canonicalStage(stage) {
     const found = STAGES.find((s) => s.toLowerCase() === stage.toLowerCase());
     if (!found) {
-        throw new FileStoreError('INVALID_PARAMETER_VALUE', `invalid model version stage: ${stage}; it must be one of ${STAGES.join(', ')}`);
+        throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `invalid model version stage: ${stage}; it must be one of ${STAGES.join(', ')}`);
     }
     return found;
 }
 function validateTag$1(key, value) {
-    validateKey('tag', key);
+    validateKey$1('tag', key);
     checkLength(`tag key '${key}'`, key, MAX_KEY_LENGTH);
     checkLength(`tag '${key}' value`, value, MAX_TAG_VALUE_LENGTH);
 }
@@ -57601,7 +57657,7 @@ class FileArtifactRepository {
     rootDir;
     constructor(artifactUri, cwd) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(artifactUri) && !artifactUri.startsWith('file:')) {
-            throw new FileStoreError('INVALID_PARAMETER_VALUE', `the run's artifact location ${artifactUri} is not a local folder; the file store can only write local artifacts`);
+            throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `the run's artifact location ${artifactUri} is not a local folder; the file store can only write local artifacts`);
         }
         this.rootDir = fileUriToPath(artifactUri, cwd);
     }
@@ -57648,7 +57704,7 @@ class FileArtifactRepository {
         if (allowRoot && trimmed.replace(/^\/+/, '') === '')
             return this.rootDir;
         if (pathNotUnique(trimmed)) {
-            throw new FileStoreError('INVALID_PARAMETER_VALUE', `invalid artifact path '${artifactPath}'`);
+            throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `invalid artifact path '${artifactPath}'`);
         }
         return join(this.rootDir, ...trimmed.split('/'));
     }
@@ -57753,7 +57809,7 @@ class FileTrackingStore {
         validateExperimentName(name);
         const existing = await this.getExperimentByName(name);
         if (existing) {
-            throw new FileStoreError('RESOURCE_ALREADY_EXISTS', existing.lifecycleStage === LIFECYCLE_DELETED
+            throw new MlflowStoreError('RESOURCE_ALREADY_EXISTS', existing.lifecycleStage === LIFECYCLE_DELETED
                 ? `experiment '${name}' already exists in deleted state; restore it, or delete it for good from ${this.root.trashDir}`
                 : `experiment '${name}' already exists`);
         }
@@ -57788,18 +57844,18 @@ class FileTrackingStore {
         if (!experiment) {
             const deleted = await isDirectory(join(this.root.trashDir, request.experimentId));
             throw deleted
-                ? new FileStoreError('INVALID_STATE', `cannot create a run in deleted experiment ${request.experimentId}`)
-                : new FileStoreError('RESOURCE_DOES_NOT_EXIST', `experiment ${request.experimentId} does not exist`);
+                ? new MlflowStoreError('INVALID_STATE', `cannot create a run in deleted experiment ${request.experimentId}`)
+                : new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `experiment ${request.experimentId} does not exist`);
         }
         if (experiment.lifecycleStage !== LIFECYCLE_ACTIVE) {
-            throw new FileStoreError('INVALID_STATE', `cannot create a run in non-active experiment ${request.experimentId}`);
+            throw new MlflowStoreError('INVALID_STATE', `cannot create a run in non-active experiment ${request.experimentId}`);
         }
         for (const tag of request.tags)
             validateTag(tag);
         const tags = [...request.tags];
         const tagRunName = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
         if (request.runName && tagRunName && request.runName !== tagRunName) {
-            throw new FileStoreError('INVALID_PARAMETER_VALUE', `both a run name ('${request.runName}') and an mlflow.runName tag ('${tagRunName}') are given, with different values`);
+            throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `both a run name ('${request.runName}') and an mlflow.runName tag ('${tagRunName}') are given, with different values`);
         }
         const runId = randomUUID().replace(/-/g, '');
         const runName = request.runName || tagRunName || `run-${runId.slice(0, 8)}`;
@@ -57839,7 +57895,7 @@ class FileTrackingStore {
         for (const param of batch.params) {
             validateParam(param);
             if (seenParams.has(param.key)) {
-                throw new FileStoreError('INVALID_PARAMETER_VALUE', `duplicate param key '${param.key}' in one batch`);
+                throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `duplicate param key '${param.key}' in one batch`);
             }
             seenParams.add(param.key);
         }
@@ -57854,7 +57910,7 @@ class FileTrackingStore {
             if (current === undefined)
                 newParams.push(param);
             else if (current !== param.value) {
-                throw new FileStoreError('INVALID_PARAMETER_VALUE', `changing param values is not allowed: param '${param.key}' was already logged with value '${current}' ` +
+                throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `changing param values is not allowed: param '${param.key}' was already logged with value '${current}' ` +
                     `for run ${runId}; attempted to log '${param.value}'`);
             }
         }
@@ -57878,10 +57934,10 @@ class FileTrackingStore {
         }
     }
     async getMetricHistory(runId, key) {
-        validateKey('metric', key);
+        validateKey$1('metric', key);
         const found = await this.findRun(runId);
         if (!found)
-            throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`);
+            throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`);
         return readMetricFile(join(found.dir, METRICS), key);
     }
     async searchRuns(query) {
@@ -57955,7 +58011,7 @@ class FileTrackingStore {
                 if (!info)
                     continue;
                 if (info.experimentId !== experimentId || info.runId !== runId) {
-                    throw new FileStoreError('INVALID_STATE', `run '${runId}' metadata is in an invalid state`);
+                    throw new MlflowStoreError('INVALID_STATE', `run '${runId}' metadata is in an invalid state`);
                 }
                 return { dir, info };
             }
@@ -57965,9 +58021,9 @@ class FileTrackingStore {
     async activeRun(runId) {
         const found = await this.findRun(runId);
         if (!found)
-            throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`);
+            throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`);
         if (found.info.lifecycleStage !== LIFECYCLE_ACTIVE) {
-            throw new FileStoreError('INVALID_STATE', `the run ${runId} must be in the 'active' state; current state is ${found.info.lifecycleStage}`);
+            throw new MlflowStoreError('INVALID_STATE', `the run ${runId} must be in the 'active' state; current state is ${found.info.lifecycleStage}`);
         }
         return found;
     }
@@ -58040,23 +58096,23 @@ async function hasTags(tagsDir, wanted) {
     return true;
 }
 function validateMetric(metric) {
-    validateKey('metric', metric.key);
+    validateKey$1('metric', metric.key);
     if (typeof metric.value !== 'number') {
-        throw new FileStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has a value that is not a number`);
+        throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has a value that is not a number`);
     }
     if (!Number.isSafeInteger(metric.timestamp) || metric.timestamp < 0) {
-        throw new FileStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has timestamp ${metric.timestamp}; it must be a nonnegative integer`);
+        throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has timestamp ${metric.timestamp}; it must be a nonnegative integer`);
     }
     if (!Number.isSafeInteger(metric.step)) {
-        throw new FileStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has step ${metric.step}; it must be an integer`);
+        throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has step ${metric.step}; it must be an integer`);
     }
 }
 function validateParam(param) {
-    validateKey('param', param.key);
+    validateKey$1('param', param.key);
     checkLength(`param '${param.key}' value`, param.value, MAX_PARAM_VALUE_LENGTH);
 }
 function validateTag(tag) {
-    validateKey('tag', tag.key);
+    validateKey$1('tag', tag.key);
     checkLength(`tag '${tag.key}' value`, tag.value, MAX_TAG_VALUE_LENGTH$1);
 }
 const compareText = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -58145,6 +58201,8 @@ class MlflowApiError extends Error {
 }
 // MLflow's own client retries these for every method (mlflow/utils/request_utils.py).
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Whether an error is one MLflow's client retries: a status it names, or no answer at all. */
+const isRetryable = (error) => error instanceof MlflowApiError && (error.status === undefined || RETRYABLE_STATUS.has(error.status));
 class HttpClient {
     connection;
     sleep;
@@ -58205,8 +58263,9 @@ class HttpClient {
                     method: req.method,
                     headers,
                     body,
+                    // The timeout is an idle one (headersTimeout, bodyTimeout), as requests' read timeout is in
+                    // MLflow's client: a long upload that keeps moving is never cut.
                     dispatcher: this.dispatcher,
-                    signal: AbortSignal.timeout(this.connection.timeoutMs),
                 });
                 const text = await response.body.text();
                 if (response.statusCode < 300)
@@ -58224,9 +58283,28 @@ class HttpClient {
                         ? error
                         : new MlflowApiError(req.path, undefined, undefined, networkMessage(error, this.connection.baseUrl));
             }
-            if (attempt >= this.retry.maxRetries)
+            if (req.retry === false || attempt >= this.retry.maxRetries)
                 throw failure;
             await this.sleep(this.backoffMs(attempt, retryAfterSeconds));
+        }
+    }
+    /**
+     * A create that MLflow does not make idempotent (create-run, create-model-version): a request
+     * whose answer was lost may have landed, so before trying again look for what it made.
+     */
+    async createOnce(create, findLanded) {
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await create();
+            }
+            catch (error) {
+                if (!isRetryable(error) || attempt >= this.retry.maxRetries)
+                    throw error;
+                await this.sleep(this.backoffMs(attempt));
+                const landed = await findLanded();
+                if (landed)
+                    return landed;
+            }
         }
     }
     /** urllib3's backoff as MLflow configures it: factor × 2^attempt, capped, plus jitter; Retry-After wins. */
@@ -58432,7 +58510,7 @@ function chunkLogBatch(batch, limits = LOG_BATCH_LIMITS, encode = encodeAsSent) 
 const API$1 = '/api/2.0/mlflow';
 const isNotFound = (error) => error instanceof MlflowApiError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || error.status === 404);
 /** A filter literal: MLflow's search grammar quotes strings with single quotes, doubling none. */
-const quote = (value) => {
+const filterLiteral = (value) => {
     if (value.includes("'")) {
         // MLflow's filter parser has no escape for a quote inside a single-quoted string; double quotes work.
         if (value.includes('"'))
@@ -58443,7 +58521,7 @@ const quote = (value) => {
 };
 /** Builds a search-runs filter; dotted tag keys need backticks. */
 function runFilter(query) {
-    const clauses = Object.entries(query.tags ?? {}).map(([key, value]) => `tags.\`${key}\` = ${quote(value)}`);
+    const clauses = Object.entries(query.tags ?? {}).map(([key, value]) => `tags.\`${key}\` = ${filterLiteral(value)}`);
     if (query.status)
         clauses.push(`attributes.status = '${query.status}'`);
     return clauses.join(' AND ');
@@ -58480,18 +58558,24 @@ class RestTrackingStore {
         return String(experiment_id);
     }
     async createRun(request) {
-        const { run } = await this.http.json({
-            method: 'POST',
-            path: `${API$1}/runs/create`,
-            json: {
-                experiment_id: request.experimentId,
-                run_name: request.runName,
-                start_time: request.startTime,
-                user_id: request.userId,
-                tags: request.tags,
-            },
-        });
-        return runFromRest(run);
+        const create = async () => {
+            const { run } = await this.http.json({
+                method: 'POST',
+                path: `${API$1}/runs/create`,
+                retry: false,
+                json: {
+                    experiment_id: request.experimentId,
+                    run_name: request.runName,
+                    start_time: request.startTime,
+                    user_id: request.userId,
+                    tags: request.tags,
+                },
+            });
+            return runFromRest(run);
+        };
+        // The run name and our own start time tell a run that landed from any other.
+        const findLanded = async () => (await this.searchRuns({ experimentIds: [request.experimentId], tags: { 'mlflow.runName': request.runName }, maxResults: 50 })).find((r) => r.info.startTime === request.startTime);
+        return this.http.createOnce(create, findLanded);
     }
     async getRun(runId) {
         try {
@@ -58575,8 +58659,7 @@ const API = '/api/2.0/mlflow';
  */
 const isMissingAlias = (error) => error instanceof MlflowApiError &&
     error.errorCode === 'INVALID_PARAMETER_VALUE' &&
-    /alias .* not found|not found/i.test(error.message);
-const sqlString = (value) => `'${value.replace(/'/g, "''")}'`;
+    /alias .* not found/i.test(error.message);
 class RestRegistryStore {
     http;
     constructor(http) {
@@ -58651,9 +58734,9 @@ class RestRegistryStore {
         }
     }
     async searchModelVersions(query) {
-        const clauses = [`name = ${sqlString(query.name)}`];
+        const clauses = [`name = ${filterLiteral(query.name)}`];
         if (query.runId)
-            clauses.push(`run_id = ${sqlString(query.runId)}`);
+            clauses.push(`run_id = ${filterLiteral(query.runId)}`);
         const versions = [];
         let pageToken;
         do {
@@ -58668,9 +58751,15 @@ class RestRegistryStore {
         return versions;
     }
     async createModelVersion(request) {
+        const create = () => this.postModelVersion(request);
+        const findLanded = async () => (await this.searchModelVersions({ name: request.name, runId: request.runId }))[0];
+        return this.http.createOnce(create, findLanded);
+    }
+    async postModelVersion(request) {
         const { model_version } = await this.http.json({
             method: 'POST',
             path: `${API}/model-versions/create`,
+            retry: false,
             json: {
                 name: request.name,
                 source: request.source,

@@ -6,6 +6,7 @@ import type { Comparison } from './compare/comparison.js'
 import { resolveBaseline, type BaselineResolution } from './compare/resolve-baseline.js'
 import { createGitHubClient } from './github/octokit.js'
 import { isPermissionDenied, upsertStickyComment } from './github/sticky-comment.js'
+import { InputError } from './inputs/input-error.js'
 import type { Inputs } from './inputs/inputs.js'
 import { isPullRequestEvent, type RunContext } from './inputs/run-context.js'
 import type { JobIo } from './job-io.js'
@@ -15,6 +16,8 @@ import type { MlflowStores } from './mlflow/open-store.js'
 import { registerModel, type RegistrationOutcome } from './register/register-model.js'
 import { commentMarker, renderReport, type ReportContext } from './report/render.js'
 import { buildRunPayload, type RunPayload } from './results/run-payload.js'
+
+const MODEL_VERSION_DESCRIPTION_LIMIT = 5000
 
 export interface JobResult {
   /** Set when the step must fail after everything was written (the regression gate). */
@@ -105,16 +108,16 @@ async function compareAndReport(
     business: inputs.business,
     notices: [...(payload?.notices ?? []), ...notices],
   }
-  const markdown = renderReport(reportContext)
-  await publish(job, markdown)
-
+  // The MLflow outputs first: a GitHub failure later must not hide the run it made.
   io.setOutput('run-id', run.info.runId)
-  io.setOutput('run-url', reportContext.candidate.url ?? run.info.artifactUri)
+  io.setOutput('run-url', reportContext.candidate.url ?? '')
   io.setOutput('experiment-id', experimentId)
   io.setOutput('baseline-run-id', baselineRun?.info.runId ?? '')
   io.setOutput('baseline-version', resolution.baseline?.modelVersion?.version ?? '')
   io.setOutput('verdict', comparison.verdict)
   io.setOutput('regressions', String(comparison.regressions.length))
+  const markdown = renderReport(reportContext)
+  await publish(job, markdown)
   return { comparison, resolution, markdown, reportContext }
 }
 
@@ -172,7 +175,10 @@ async function register(job: JobEnvironment, run: Run, report: ComparedRun): Pro
     run,
     runUrl: stores.tracking.runUrl(run.info.experimentId, run.info.runId),
     context,
-    description: report.markdown.replace(commentMarker(inputs.commentKey), '').trim(),
+    // MLflow's SQL stores keep 5000 characters of a version's description.
+    description: renderReport(report.reportContext, { maxLength: MODEL_VERSION_DESCRIPTION_LIMIT })
+      .replace(commentMarker(inputs.commentKey), '')
+      .trim(),
   })
   if (outcome.registered) {
     for (const action of outcome.actions) io.info(`Registry: ${action}`)
@@ -206,6 +212,9 @@ async function registerMergedPullRequest(job: JobEnvironment): Promise<JobResult
     io.info(`Pull request #${pr.number} was merged: registering its run ${run.info.runId} (head ${pr.headSha.slice(0, 7)})`)
   } else {
     io.notice(`No FINISHED run of pull request #${pr.number} at ${pr.headSha.slice(0, 7)}: logging one from ${inputs.resultsPath}`)
+    if (!inputs.modelPath) {
+      throw new InputError('model-path', 'no model is in the workspace, and one is needed to log a run for this merge and register it')
+    }
     payload = buildRunPayload(inputs, context, Date.now())
     const logged = await logRun(stores.tracking, inputs.experimentName, payload)
     run = logged.run

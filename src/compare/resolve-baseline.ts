@@ -20,7 +20,7 @@ const labelOf = (spec: BaselineSpec): string => {
     case 'stage':
       return `${spec.modelName}/${spec.stage}`
     case 'version':
-      return `${spec.modelName} version ${spec.version}`
+      return `${spec.modelName}/${spec.version}`
     case 'latest':
       return `${spec.modelName}/latest`
     default:
@@ -75,9 +75,11 @@ export async function resolveBaseline(
       experimentIds: [experimentId],
       tags: { 'mlflow.source.git.branch': spec.branch },
       status: 'FINISHED',
-      maxResults: 5,
+      maxResults: 50,
     })
-    const run = runs.find((r) => r.info.runId !== candidateRunId)
+    // A pull request's head branch may carry the same name (a fork's `main`): only runs of the
+    // branch itself count, never a pull request's, whose metrics its author controls.
+    const run = runs.find((r) => r.info.runId !== candidateRunId && r.data.tags['github.pr'] === undefined)
     return run ? { baseline: { label, run } } : { missing: `no FINISHED run of branch "${spec.branch}" in this experiment` }
   }
   const version = await versionOf(spec, stores.registry)

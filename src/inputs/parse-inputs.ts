@@ -4,10 +4,16 @@ import type { BaselineSpec, BusinessSettings, Inputs, MetricRule, MetricRules, T
 import { InputError } from './input-error.js'
 import type { InputName, InputSource } from './input-names.js'
 import { Workspace } from './workspace-files.js'
+import { whereYaml } from '../results/read-data-file.js'
+import {
+  codePoints,
+  MAX_PARAM_VALUE_LENGTH,
+  validateKey as validateMlflowKey,
+  validateModelName,
+} from '../mlflow/mlflow-names.js'
 
 // MLflow's rules for metric/param/tag keys (mlflow/utils/validation.py), and the alias rules
 // of its registry.
-const KEY = /^[\w\-. /:]+$/
 const ALIAS = /^[\w-]+$/
 const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const
 
@@ -48,12 +54,15 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'))
 
-export function validateKey(input: string, kind: string, key: string): string {
-  if (key.length === 0 || key.length > 250 || !KEY.test(key) || key.includes('..') || key.startsWith('/')) {
+/** MLflow's own rules for a metric, param or tag name, as an InputError naming the input. */
+export function validateKey(input: string, kind: 'metric' | 'param' | 'tag', key: string): string {
+  try {
+    validateMlflowKey(kind, key)
+  } catch {
     throw new InputError(
       input,
-      `${kind} name "${key}" is not one MLflow accepts: expected at most 250 letters, digits, ` +
-        "'_', '-', '.', ' ', '/' or ':', with no '..' and no leading '/'",
+      `${kind} name "${key}" is not one MLflow accepts: expected at most 250 letters, digits, '_', '-', '.', ' ', ` +
+        "'/' or ':', and no path that MLflow would normalise to another name (no '..' or '.' segment, no '//', no leading or trailing '/')",
     )
   }
   return key
@@ -63,7 +72,14 @@ function keyValues(input: InputName, text: string, kind: 'param' | 'tag'): Array
   return lines(text).map((line) => {
     const eq = line.indexOf('=')
     if (eq <= 0) fail(input, `expected one key=value per line, got "${line}"`)
-    return { key: validateKey(input, kind, line.slice(0, eq).trim()), value: line.slice(eq + 1).trim() }
+    const key = validateKey(input, kind, line.slice(0, eq).trim())
+    const value = line.slice(eq + 1).trim()
+    // A server would cut a long param silently, and then a re-run could never match it; tags are
+    // cut to MLflow's limit when the run is built.
+    if (kind === 'param' && codePoints(value) > MAX_PARAM_VALUE_LENGTH) {
+      fail(input, `the value of "${key}" has ${codePoints(value)} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH}`)
+    }
+    return { key, value }
   })
 }
 
@@ -71,7 +87,7 @@ function yamlMapping(input: InputName, text: string): unknown {
   try {
     return parseYaml(text)
   } catch (error) {
-    return fail(input, `expected a YAML mapping, but it does not parse: ${(error as Error).message.split('\n')[0]}`)
+    return fail(input, `expected a YAML mapping, but it does not parse ${whereYaml(error)}`)
   }
 }
 
@@ -183,6 +199,13 @@ export function parseInputs(read: InputSource, context: ParseContext): Inputs {
   if (!experimentName) fail('experiment-name', 'no experiment name: set the input or MLFLOW_EXPERIMENT_NAME')
 
   const modelName = get('model-name') || undefined
+  if (modelName) {
+    try {
+      validateModelName(modelName)
+    } catch (error) {
+      fail('model-name', (error as Error).message.replace(/^INVALID_PARAMETER_VALUE: /, ''))
+    }
+  }
   const register = choice('register', get('register') || 'never', ['never', 'on-merge', 'always'] as const)
   if (register !== 'never' && !modelName) fail('model-name', `register: ${register} needs a model-name to register under`)
 

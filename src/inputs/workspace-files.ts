@@ -14,7 +14,9 @@ const isInside = (root: string, target: string) => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
-const inGitDir = (rel: string) => rel === '.git' || rel.startsWith('.git/')
+// Any .git folder, nested ones too (actions/checkout with `path:` keeps its token in
+// <path>/.git/config), in any case (macOS and Windows runners fold it).
+const inGitDir = (rel: string) => rel.split('/').some((segment) => segment.toLowerCase() === '.git')
 
 export class Workspace {
   readonly root: string
@@ -97,11 +99,11 @@ export class Workspace {
         onlyFiles: true,
         dot: true,
         followSymbolicLinks: false,
-        ignore: ['.git/**'],
+        ignore: ['**/.git/**'],
         expandDirectories: false,
       })
         // tinyglobby still walks into a symlinked directory the pattern names itself (`link/*.png`).
-        .filter((match) => !this.throughSymlinkedDirectory(match))
+        .filter((match) => !inGitDir(match) && !this.throughSymlinkedDirectory(match))
         .sort()
       if (matches.length === 0) unmatched.push(pattern)
       for (const match of matches) {

@@ -1,5 +1,5 @@
 import type { RunPayload } from '../results/run-payload.js'
-import type { Run } from './entities.js'
+import type { Experiment, Run } from './entities.js'
 import type { TrackingStore } from './tracking-store.js'
 
 export interface LoggedRun {
@@ -12,22 +12,23 @@ export interface LoggedRun {
 // Uploads at once: enough to hide latency, few enough not to flood a small server.
 const UPLOAD_CONCURRENCY = 4
 
-export async function findOrCreateExperiment(store: TrackingStore, name: string): Promise<string> {
+export async function findOrCreateExperiment(store: TrackingStore, name: string): Promise<Experiment> {
   const existing = await store.getExperimentByName(name)
   if (existing) {
     if (existing.lifecycleStage === 'deleted') {
       throw new Error(`the MLflow experiment "${name}" is deleted: restore it or choose another experiment-name`)
     }
-    return existing.experimentId
+    return existing
   }
   try {
-    return await store.createExperiment(name)
+    await store.createExperiment(name)
   } catch (error) {
-    // Another job may have created it between our look-up and our create.
-    const raced = await store.getExperimentByName(name)
-    if (raced) return raced.experimentId
-    throw error
+    // Another job may have created it between our look-up and our create: then it is there now.
+    if (!(await store.getExperimentByName(name))) throw error
   }
+  const created = await store.getExperimentByName(name)
+  if (!created) throw new Error(`MLflow did not keep the experiment "${name}" it just created`)
+  return created
 }
 
 /** Stops starting new work at the first failure, and waits for the work in flight before rethrowing it. */
@@ -52,7 +53,11 @@ async function runInParallel<T>(items: T[], limit: number, work: (item: T) => Pr
  * the run ends FINISHED, or FAILED when anything after its creation fails.
  */
 export async function logRun(store: TrackingStore, experimentName: string, payload: RunPayload): Promise<LoggedRun> {
-  const experimentId = await findOrCreateExperiment(store, experimentName)
+  const experiment = await findOrCreateExperiment(store, experimentName)
+  const experimentId = experiment.experimentId
+  // An artifact location we cannot write to (a server with --no-serve-artifacts, s3://…) is
+  // refused now, before a run exists, rather than leaving a FAILED run on every job.
+  store.artifacts(experiment.artifactLocation)
   const previous = payload.runKey
     ? (await store.searchRuns({ experimentIds: [experimentId], tags: { 'github.run_key': payload.runKey }, maxResults: 1 }))[0]
     : undefined

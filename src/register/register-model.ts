@@ -42,23 +42,23 @@ export async function registerModel(
   stores: { tracking: TrackingStore; registry: ModelRegistryStore },
   request: RegistrationRequest,
 ): Promise<RegistrationOutcome> {
-  const refusal = registrationRefusal(request.registerIf, request.verdict)
-  if (refusal) return { registered: false, reason: refusal }
-
   const { registry } = stores
   const { modelName, run } = request
   const runId = run.info.runId
   const actions: string[] = []
 
-  const modelFiles = await stores.tracking.artifacts(run.info.artifactUri).list('model')
-  if (modelFiles.length === 0) {
-    throw new Error(`run ${runId} has no "model" artifacts to register: set model-path so the model is logged with the run`)
-  }
-
+  // A re-run finds its version first: compared with itself (it may be the champion now) the run
+  // is "unchanged", which must not read as a refusal.
   let version = (await registry.searchModelVersions({ name: modelName, runId }))
     .sort((a, b) => Number(a.version) - Number(b.version))[0]
   const alreadyRegistered = !!version
   if (!version) {
+    const refusal = registrationRefusal(request.registerIf, request.verdict)
+    if (refusal) return { registered: false, reason: refusal }
+    const modelFiles = await stores.tracking.artifacts(run.info.artifactUri).list('model')
+    if (modelFiles.length === 0) {
+      throw new Error(`run ${runId} has no "model" artifacts to register: set model-path so the model is logged with the run`)
+    }
     if (!(await registry.getRegisteredModel(modelName))) {
       try {
         await registry.createRegisteredModel(modelName)

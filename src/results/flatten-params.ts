@@ -1,9 +1,7 @@
 import { InputError } from '../inputs/input-error.js'
 import { validateKey } from '../inputs/parse-inputs.js'
+import { codePoints, MAX_PARAM_VALUE_LENGTH } from '../mlflow/mlflow-names.js'
 import { NON_FINITE } from './read-data-file.js'
-
-// MLflow's param value limit since 2.8 (mlflow/utils/validation.py MAX_PARAM_VAL_LENGTH).
-export const MAX_PARAM_VALUE_LENGTH = 6000
 
 /**
  * Flattens a config mapping into MLflow params: nested keys join with '.' (`model.n_estimators`).
@@ -28,8 +26,8 @@ export function flattenParams(data: Record<string, unknown>, source: string, roo
       throw new InputError(source, `at ${where}: ${(error as Error).message.slice(source.length + 2)}`)
     }
     const text = paramValue(value)
-    if (text.length > MAX_PARAM_VALUE_LENGTH) {
-      throw new InputError(source, `at ${where}: the value has ${text.length} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH}`)
+    if (codePoints(text) > MAX_PARAM_VALUE_LENGTH) {
+      throw new InputError(source, `at ${where}: the value has ${codePoints(text)} characters; MLflow keeps at most ${MAX_PARAM_VALUE_LENGTH}`)
     }
     out[key] = text
   }

@@ -22,7 +22,7 @@ export function readDataFile(file: WorkspaceFile, maxBytes = MAX_RESULTS_BYTES):
     try {
       return parseYaml(text, { maxAliasCount: 1000 })
     } catch (error) {
-      throw new InputError(file.input, `expected YAML, but it does not parse: ${firstLine(error)}`)
+      throw new InputError(file.input, `expected YAML, but it does not parse ${whereYaml(error)}`)
     }
   }
   try {
@@ -35,7 +35,7 @@ export function readDataFile(file: WorkspaceFile, maxBytes = MAX_RESULTS_BYTES):
         // not the reason: report the first error
       }
     }
-    throw new InputError(file.input, `expected JSON, but it does not parse: ${firstLine(error)}`)
+    throw new InputError(file.input, `expected JSON, but it does not parse ${whereJson(error, text)}`)
   }
 }
 
@@ -67,5 +67,27 @@ export function markNonFinite(text: string): string {
   return parts.join('')
 }
 
-const firstLine = (error: unknown) => String((error as Error).message).split('\n')[0]
+// The parsers' own messages quote the file's text, which may hold secrets: only a place is told.
+
+/** `(line 3, column 7)` from a JSON.parse error, whose message has the offset in some form. */
+export function whereJson(error: unknown, text: string): string {
+  const message = String((error as Error).message)
+  const lineColumn = /line (\d+) column (\d+)/.exec(message)
+  if (lineColumn) return `(line ${lineColumn[1]}, column ${lineColumn[2]})`
+  const position = /position (\d+)/.exec(message)
+  if (position) {
+    const before = text.slice(0, Number(position[1]))
+    const line = before.split('\n').length
+    return `(line ${line}, column ${before.length - before.lastIndexOf('\n')})`
+  }
+  return /end of JSON input/i.test(message) ? '(it ends too early)' : '(invalid JSON syntax)'
+}
+
+/** `(line 3, column 7: BAD_INDENT)` from a `yaml` parse error. */
+export function whereYaml(error: unknown): string {
+  const e = error as { linePos?: Array<{ line: number; col: number }>; code?: string }
+  const pos = e.linePos?.[0]
+  const code = e.code ? `: ${e.code}` : ''
+  return pos ? `(line ${pos.line}, column ${pos.col}${code})` : `(invalid YAML${code})`
+}
 const formatMb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`

@@ -6,6 +6,7 @@ import { flattenParams } from './flatten-params.js'
 import { readDataFile } from './read-data-file.js'
 import { readTrainingResults } from './training-results.js'
 import { InputError } from '../inputs/input-error.js'
+import { codePoints, MAX_TAG_VALUE_LENGTH } from '../mlflow/mlflow-names.js'
 
 /** Everything one MLflow run will hold, built and checked before the first write. */
 export interface RunPayload {
@@ -20,8 +21,6 @@ export interface RunPayload {
   notices: string[]
 }
 
-// MLflow's run tag value limit since 2.17 (older servers: 5000).
-const MAX_TAG_VALUE_LENGTH = 8000
 
 export function defaultRunName(context: RunContext): string {
   const sha7 = context.sha?.slice(0, 7)
@@ -106,7 +105,7 @@ export function buildRunPayload(inputs: Inputs, context: RunContext, now: number
     tags[key] = value
   }
   for (const [key, value] of Object.entries(tags)) {
-    if (value.length > MAX_TAG_VALUE_LENGTH) tags[key] = `${value.slice(0, MAX_TAG_VALUE_LENGTH - 1)}…`
+    if (codePoints(value) > MAX_TAG_VALUE_LENGTH) tags[key] = `${[...value].slice(0, MAX_TAG_VALUE_LENGTH - 1).join('')}…`
   }
 
   const artifacts: RunPayload['artifacts'] = [{ localPath: resultsFile.absolute, artifactPath: basename(resultsFile.relative) }]

@@ -194,6 +194,12 @@ describe('bad input fails clearly and leaves nothing in MLflow', () => {
       message: /artifacts\/training_results\.json: at \$\.test_results\.metrics\.f1: expected a finite number, got NaN/,
     },
     {
+      name: 'a metric name MLflow would reject (a trailing slash names another file)',
+      prepare: (o) =>
+        writeFileSync(join(o.workspace, 'artifacts/training_results.json'), '{"metrics": {"f1": 0.6}, "x/": 0.5}'),
+      message: /artifacts\/training_results\.json: at \$\["x\/"\]: metric name "x\/" is not one MLflow accepts/,
+    },
+    {
       name: 'an unknown input value',
       prepare: (o) => (o.inputs.comment = 'sometimes'),
       message: /comment: expected one of auto, always, never/,

@@ -168,9 +168,20 @@ describe('baselines resolved through the registry REST API', () => {
     assert.equal(result.outputs.verdict, 'worse')
   })
 
-  test('runs:/<id> and branch:<name> baselines', async () => {
+  test('runs:/<id> and branch:<name> baselines; a fork PR whose head is also "main" is never the baseline', async () => {
     const experiment = uniqueName('churn-run')
     const made = await runPython<Baseline>('make_baseline.py', [experiment, uniqueName('M'), 'alias', JSON.stringify({ metrics, branch: 'main' })])
+    // A fork's pull request from its own `main`: its run carries branch "main" too, and newer.
+    const forkEvent = pullRequestEvent('e'.repeat(40), 'opened', 77) as ReturnType<typeof pullRequestEvent>
+    forkEvent.pull_request.head = { sha: 'e'.repeat(40), ref: 'main', repo: { full_name: 'mallory/churn' } }
+    const fork = await runAction({
+      workspace: workspaceFrom('bank-churn'),
+      eventName: 'pull_request',
+      event: forkEvent,
+      inputs: { 'tracking-uri': trackingUri(), 'experiment-name': experiment, comment: 'never' },
+      env: { GITHUB_RUN_ID: '7701' },
+    })
+    assert.equal(fork.code, 0, fork.stdout + fork.stderr)
     for (const baselineUri of [`runs:/${made.run_id}`, 'branch:main']) {
       const result = await runAction({
         workspace: workspaceFrom('bank-churn'),

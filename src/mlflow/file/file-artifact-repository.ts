@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { ArtifactFile } from '../entities.js'
 import type { ArtifactRepository } from '../tracking-store.js'
-import { FileStoreError } from './file-store-error.js'
+import { MlflowStoreError } from '../store-error.js'
 import { fileUriToPath } from './file-uri.js'
 import { isMissing } from './meta-yaml.js'
-import { pathNotUnique } from './mlflow-names.js'
+import { pathNotUnique } from '../mlflow-names.js'
 
 /**
  * A run's artifacts in a local folder (MLflow's LocalArtifactRepository): `file:///…/artifacts`
@@ -19,7 +19,7 @@ export class FileArtifactRepository implements ArtifactRepository {
 
   constructor(artifactUri: string, cwd: string) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(artifactUri) && !artifactUri.startsWith('file:')) {
-      throw new FileStoreError(
+      throw new MlflowStoreError(
         'INVALID_PARAMETER_VALUE',
         `the run's artifact location ${artifactUri} is not a local folder; the file store can only write local artifacts`,
       )
@@ -67,7 +67,7 @@ export class FileArtifactRepository implements ArtifactRepository {
     const trimmed = artifactPath.replace(/\/+$/, '')
     if (allowRoot && trimmed.replace(/^\/+/, '') === '') return this.rootDir
     if (pathNotUnique(trimmed)) {
-      throw new FileStoreError('INVALID_PARAMETER_VALUE', `invalid artifact path '${artifactPath}'`)
+      throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `invalid artifact path '${artifactPath}'`)
     }
     return join(this.rootDir, ...trimmed.split('/'))
   }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ModelVersion, RegisteredModel } from '../entities.js'
 import type { CreateModelVersionRequest, ModelRegistryStore } from '../registry-store.js'
-import { FileStoreError } from './file-store-error.js'
+import { MlflowStoreError } from '../store-error.js'
 import { readKeyValue, readKeyValues, writeKeyValue } from './key-files.js'
 import { readMetaYaml, writeMetaYaml } from './meta-yaml.js'
 import {
@@ -13,7 +13,7 @@ import {
   validateAliasNotReserved,
   validateKey,
   validateModelName,
-} from './mlflow-names.js'
+} from '../mlflow-names.js'
 import {
   modelVersionFromMeta,
   newModelVersionMeta,
@@ -61,7 +61,7 @@ export class FileRegistryStore implements ModelRegistryStore {
       await mkdir(dir)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new FileStoreError('RESOURCE_ALREADY_EXISTS', `registered model (name=${name}) already exists`)
+        throw new MlflowStoreError('RESOURCE_ALREADY_EXISTS', `registered model (name=${name}) already exists`)
       }
       throw error
     }
@@ -152,7 +152,7 @@ export class FileRegistryStore implements ModelRegistryStore {
       if (!created) throw new Error(`model version ${request.name}/${version} vanished while it was created`)
       return publicVersion(created)
     }
-    throw new FileStoreError('INVALID_STATE', `could not pick a new version number for ${request.name}`)
+    throw new MlflowStoreError('INVALID_STATE', `could not pick a new version number for ${request.name}`)
   }
 
   async updateModelVersionDescription(name: string, version: string, description: string): Promise<void> {
@@ -186,7 +186,7 @@ export class FileRegistryStore implements ModelRegistryStore {
   ): Promise<ModelVersion> {
     const target = canonicalStage(stage)
     if (archiveExistingVersions && !ACTIVE_STAGES.has(target)) {
-      throw new FileStoreError(
+      throw new MlflowStoreError(
         'INVALID_PARAMETER_VALUE',
         `cannot archive existing model versions when transitioning to '${stage}': only Staging and Production are active stages`,
       )
@@ -204,7 +204,7 @@ export class FileRegistryStore implements ModelRegistryStore {
     await this.editVersionMeta(dir, number, { current_stage: target, last_updated_timestamp: now })
     await this.touchModel(dir, now)
     const updated = await this.readVersion(dir, number)
-    if (!updated) throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`)
+    if (!updated) throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`)
     return publicVersion(updated)
   }
 
@@ -216,7 +216,7 @@ export class FileRegistryStore implements ModelRegistryStore {
 
   private async requireModel(dir: string, name: string): Promise<void> {
     if (!(await readMetaYaml(dir))) {
-      throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `registered model with name=${name} not found`)
+      throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `registered model with name=${name} not found`)
     }
   }
 
@@ -224,7 +224,7 @@ export class FileRegistryStore implements ModelRegistryStore {
     await this.requireModel(dir, name)
     const number = parseVersion(version)
     if (!(await this.readVersion(dir, number))) {
-      throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`)
+      throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `model version (name=${name}, version=${version}) not found`)
     }
     return number
   }
@@ -277,7 +277,7 @@ export class FileRegistryStore implements ModelRegistryStore {
 function canonicalStage(stage: string): string {
   const found = STAGES.find((s) => s.toLowerCase() === stage.toLowerCase())
   if (!found) {
-    throw new FileStoreError('INVALID_PARAMETER_VALUE', `invalid model version stage: ${stage}; it must be one of ${STAGES.join(', ')}`)
+    throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `invalid model version stage: ${stage}; it must be one of ${STAGES.join(', ')}`)
   }
   return found
 }

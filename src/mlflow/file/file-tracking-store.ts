@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import type { Experiment, Metric, Param, Run, RunInfo, RunStatus, RunTag } from '../entities.js'
 import type { ArtifactRepository, CreateRunRequest, RunBatch, RunQuery, TrackingStore } from '../tracking-store.js'
 import { FileArtifactRepository } from './file-artifact-repository.js'
-import { FileStoreError } from './file-store-error.js'
+import { MlflowStoreError } from '../store-error.js'
 import { appendToUri } from './file-uri.js'
 import { readKeyValue, readKeyValues, listKeys, writeKeyValue } from './key-files.js'
 import { isMissing, readMetaYaml, writeMetaYaml } from './meta-yaml.js'
@@ -17,7 +17,7 @@ import {
   validateExperimentName,
   validateKey,
   validateRunId,
-} from './mlflow-names.js'
+} from '../mlflow-names.js'
 import {
   LIFECYCLE_ACTIVE,
   LIFECYCLE_DELETED,
@@ -67,7 +67,7 @@ export class FileTrackingStore implements TrackingStore {
     validateExperimentName(name)
     const existing = await this.getExperimentByName(name)
     if (existing) {
-      throw new FileStoreError(
+      throw new MlflowStoreError(
         'RESOURCE_ALREADY_EXISTS',
         existing.lifecycleStage === LIFECYCLE_DELETED
           ? `experiment '${name}' already exists in deleted state; restore it, or delete it for good from ${this.root.trashDir}`
@@ -103,17 +103,17 @@ export class FileTrackingStore implements TrackingStore {
     if (!experiment) {
       const deleted = await isDirectory(join(this.root.trashDir, request.experimentId))
       throw deleted
-        ? new FileStoreError('INVALID_STATE', `cannot create a run in deleted experiment ${request.experimentId}`)
-        : new FileStoreError('RESOURCE_DOES_NOT_EXIST', `experiment ${request.experimentId} does not exist`)
+        ? new MlflowStoreError('INVALID_STATE', `cannot create a run in deleted experiment ${request.experimentId}`)
+        : new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `experiment ${request.experimentId} does not exist`)
     }
     if (experiment.lifecycleStage !== LIFECYCLE_ACTIVE) {
-      throw new FileStoreError('INVALID_STATE', `cannot create a run in non-active experiment ${request.experimentId}`)
+      throw new MlflowStoreError('INVALID_STATE', `cannot create a run in non-active experiment ${request.experimentId}`)
     }
     for (const tag of request.tags) validateTag(tag)
     const tags = [...request.tags]
     const tagRunName = tags.find((t) => t.key === RUN_NAME_TAG)?.value
     if (request.runName && tagRunName && request.runName !== tagRunName) {
-      throw new FileStoreError(
+      throw new MlflowStoreError(
         'INVALID_PARAMETER_VALUE',
         `both a run name ('${request.runName}') and an mlflow.runName tag ('${tagRunName}') are given, with different values`,
       )
@@ -156,7 +156,7 @@ export class FileTrackingStore implements TrackingStore {
     for (const param of batch.params) {
       validateParam(param)
       if (seenParams.has(param.key)) {
-        throw new FileStoreError('INVALID_PARAMETER_VALUE', `duplicate param key '${param.key}' in one batch`)
+        throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `duplicate param key '${param.key}' in one batch`)
       }
       seenParams.add(param.key)
     }
@@ -170,7 +170,7 @@ export class FileTrackingStore implements TrackingStore {
       const current = await readKeyValue(paramsDir, param.key)
       if (current === undefined) newParams.push(param)
       else if (current !== param.value) {
-        throw new FileStoreError(
+        throw new MlflowStoreError(
           'INVALID_PARAMETER_VALUE',
           `changing param values is not allowed: param '${param.key}' was already logged with value '${current}' ` +
             `for run ${runId}; attempted to log '${param.value}'`,
@@ -200,7 +200,7 @@ export class FileTrackingStore implements TrackingStore {
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     validateKey('metric', key)
     const found = await this.findRun(runId)
-    if (!found) throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`)
+    if (!found) throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`)
     return readMetricFile(join(found.dir, METRICS), key)
   }
 
@@ -274,7 +274,7 @@ export class FileTrackingStore implements TrackingStore {
         const info = await readRunInfo(dir)
         if (!info) continue
         if (info.experimentId !== experimentId || info.runId !== runId) {
-          throw new FileStoreError('INVALID_STATE', `run '${runId}' metadata is in an invalid state`)
+          throw new MlflowStoreError('INVALID_STATE', `run '${runId}' metadata is in an invalid state`)
         }
         return { dir, info }
       }
@@ -284,9 +284,9 @@ export class FileTrackingStore implements TrackingStore {
 
   private async activeRun(runId: string): Promise<FoundRun> {
     const found = await this.findRun(runId)
-    if (!found) throw new FileStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`)
+    if (!found) throw new MlflowStoreError('RESOURCE_DOES_NOT_EXIST', `run '${runId}' not found`)
     if (found.info.lifecycleStage !== LIFECYCLE_ACTIVE) {
-      throw new FileStoreError(
+      throw new MlflowStoreError(
         'INVALID_STATE',
         `the run ${runId} must be in the 'active' state; current state is ${found.info.lifecycleStage}`,
       )
@@ -368,16 +368,16 @@ async function hasTags(tagsDir: string, wanted: Record<string, string>): Promise
 function validateMetric(metric: Metric): void {
   validateKey('metric', metric.key)
   if (typeof metric.value !== 'number') {
-    throw new FileStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has a value that is not a number`)
+    throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has a value that is not a number`)
   }
   if (!Number.isSafeInteger(metric.timestamp) || metric.timestamp < 0) {
-    throw new FileStoreError(
+    throw new MlflowStoreError(
       'INVALID_PARAMETER_VALUE',
       `metric '${metric.key}' has timestamp ${metric.timestamp}; it must be a nonnegative integer`,
     )
   }
   if (!Number.isSafeInteger(metric.step)) {
-    throw new FileStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has step ${metric.step}; it must be an integer`)
+    throw new MlflowStoreError('INVALID_PARAMETER_VALUE', `metric '${metric.key}' has step ${metric.step}; it must be an integer`)
   }
 }
 

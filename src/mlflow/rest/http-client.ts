@@ -27,7 +27,13 @@ export interface HttpRequest {
   json?: unknown
   /** A fresh body for each attempt, so a retried upload re-reads its file. */
   stream?: () => { body: Readable; length: number }
+  /** False for a create that is not idempotent: see `createOnce`. */
+  retry?: boolean
 }
+
+/** Whether an error is one MLflow's client retries: a status it names, or no answer at all. */
+export const isRetryable = (error: unknown): boolean =>
+  error instanceof MlflowApiError && (error.status === undefined || RETRYABLE_STATUS.has(error.status))
 
 type Sleep = (ms: number) => Promise<void>
 
@@ -89,8 +95,9 @@ export class HttpClient {
           method: req.method,
           headers,
           body,
+          // The timeout is an idle one (headersTimeout, bodyTimeout), as requests' read timeout is in
+          // MLflow's client: a long upload that keeps moving is never cut.
           dispatcher: this.dispatcher,
-          signal: AbortSignal.timeout(this.connection.timeoutMs),
         })
         const text = await response.body.text()
         if (response.statusCode < 300) return text
@@ -104,8 +111,25 @@ export class HttpClient {
             ? error
             : new MlflowApiError(req.path, undefined, undefined, networkMessage(error, this.connection.baseUrl))
       }
-      if (attempt >= this.retry.maxRetries) throw failure
+      if (req.retry === false || attempt >= this.retry.maxRetries) throw failure
       await this.sleep(this.backoffMs(attempt, retryAfterSeconds))
+    }
+  }
+
+  /**
+   * A create that MLflow does not make idempotent (create-run, create-model-version): a request
+   * whose answer was lost may have landed, so before trying again look for what it made.
+   */
+  async createOnce<T>(create: () => Promise<T>, findLanded: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await create()
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= this.retry.maxRetries) throw error
+        await this.sleep(this.backoffMs(attempt))
+        const landed = await findLanded()
+        if (landed) return landed
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import {
   type RestModelVersion,
   type RestRegisteredModel,
 } from './rest-payloads.js'
-import { isNotFound } from './rest-tracking-store.js'
+import { filterLiteral, isNotFound } from './rest-tracking-store.js'
 
 const API = '/api/2.0/mlflow'
 
@@ -18,9 +18,8 @@ const API = '/api/2.0/mlflow'
 const isMissingAlias = (error: unknown): boolean =>
   error instanceof MlflowApiError &&
   error.errorCode === 'INVALID_PARAMETER_VALUE' &&
-  /alias .* not found|not found/i.test(error.message)
+  /alias .* not found/i.test(error.message)
 
-const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`
 
 export class RestRegistryStore implements ModelRegistryStore {
   constructor(private readonly http: HttpClient) {}
@@ -91,8 +90,8 @@ export class RestRegistryStore implements ModelRegistryStore {
   }
 
   async searchModelVersions(query: { name: string; runId?: string }): Promise<ModelVersion[]> {
-    const clauses = [`name = ${sqlString(query.name)}`]
-    if (query.runId) clauses.push(`run_id = ${sqlString(query.runId)}`)
+    const clauses = [`name = ${filterLiteral(query.name)}`]
+    if (query.runId) clauses.push(`run_id = ${filterLiteral(query.runId)}`)
     const versions: ModelVersion[] = []
     let pageToken: string | undefined
     do {
@@ -108,9 +107,16 @@ export class RestRegistryStore implements ModelRegistryStore {
   }
 
   async createModelVersion(request: CreateModelVersionRequest): Promise<ModelVersion> {
+    const create = () => this.postModelVersion(request)
+    const findLanded = async () => (await this.searchModelVersions({ name: request.name, runId: request.runId }))[0]
+    return this.http.createOnce(create, findLanded)
+  }
+
+  private async postModelVersion(request: CreateModelVersionRequest): Promise<ModelVersion> {
     const { model_version } = await this.http.json<{ model_version: RestModelVersion }>({
       method: 'POST',
       path: `${API}/model-versions/create`,
+      retry: false,
       json: {
         name: request.name,
         source: request.source,

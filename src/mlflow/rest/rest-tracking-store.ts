@@ -19,7 +19,7 @@ export const isNotFound = (error: unknown): boolean =>
   error instanceof MlflowApiError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || error.status === 404)
 
 /** A filter literal: MLflow's search grammar quotes strings with single quotes, doubling none. */
-const quote = (value: string): string => {
+export const filterLiteral = (value: string): string => {
   if (value.includes("'")) {
     // MLflow's filter parser has no escape for a quote inside a single-quoted string; double quotes work.
     if (value.includes('"')) throw new Error(`cannot search MLflow for a value with both quote kinds: ${value}`)
@@ -30,7 +30,7 @@ const quote = (value: string): string => {
 
 /** Builds a search-runs filter; dotted tag keys need backticks. */
 export function runFilter(query: RunQuery): string {
-  const clauses = Object.entries(query.tags ?? {}).map(([key, value]) => `tags.\`${key}\` = ${quote(value)}`)
+  const clauses = Object.entries(query.tags ?? {}).map(([key, value]) => `tags.\`${key}\` = ${filterLiteral(value)}`)
   if (query.status) clauses.push(`attributes.status = '${query.status}'`)
   return clauses.join(' AND ')
 }
@@ -66,18 +66,27 @@ export class RestTrackingStore implements TrackingStore {
   }
 
   async createRun(request: CreateRunRequest): Promise<Run> {
-    const { run } = await this.http.json<{ run: RestRun }>({
-      method: 'POST',
-      path: `${API}/runs/create`,
-      json: {
-        experiment_id: request.experimentId,
-        run_name: request.runName,
-        start_time: request.startTime,
-        user_id: request.userId,
-        tags: request.tags,
-      },
-    })
-    return runFromRest(run)
+    const create = async () => {
+      const { run } = await this.http.json<{ run: RestRun }>({
+        method: 'POST',
+        path: `${API}/runs/create`,
+        retry: false,
+        json: {
+          experiment_id: request.experimentId,
+          run_name: request.runName,
+          start_time: request.startTime,
+          user_id: request.userId,
+          tags: request.tags,
+        },
+      })
+      return runFromRest(run)
+    }
+    // The run name and our own start time tell a run that landed from any other.
+    const findLanded = async () =>
+      (
+        await this.searchRuns({ experimentIds: [request.experimentId], tags: { 'mlflow.runName': request.runName }, maxResults: 50 })
+      ).find((r) => r.info.startTime === request.startTime)
+    return this.http.createOnce(create, findLanded)
   }
 
   async getRun(runId: string): Promise<Run | undefined> {

@@ -305,7 +305,12 @@ describe('params and tags', () => {
   })
 
   test('keys MLflow would reject are refused before anything is written', () => {
-    rejects(() => parse({ params: 'a..b=1' }), 'params', /param name "a\.\.b" is not one MLflow accepts/, /no '\.\.'/)
+    rejects(() => parse({ params: 'a/../b=1' }), 'params', /param name "a\/\.\.\/b" is not one MLflow accepts/, /no '\.\.'/)
+    // MLflow's path_not_unique: each of these names a different file than it says.
+    for (const key of ['x/', 'a//b', './a', 'a/./b', '.']) rejects(() => parse({ params: `${key}=1` }), 'params', /is not one MLflow accepts/)
+    // …while `a..b` and letters beyond ASCII are fine in MLflow.
+    assert.deepEqual(parse({ params: 'a..b=1\naño=2' }).params.map((p) => p.key), ['a..b', 'año'])
+    rejects(() => parse({ params: `long=${'v'.repeat(6001)}` }), 'params', /MLflow keeps at most 6000/)
     rejects(() => parse({ params: '/abs=1' }), 'params', /param name "\/abs"/)
     rejects(() => parse({ tags: 'emoji✓=1' }), 'tags', /tag name "emoji✓"/)
     rejects(() => parse({ tags: `${'k'.repeat(251)}=1` }), 'tags', /at most 250/)

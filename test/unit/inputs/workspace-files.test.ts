@@ -168,3 +168,20 @@ describe('Workspace.glob', () => {
     refused(() => ws.glob('artifacts', ['../outside/*']), 'artifacts', /expected a glob relative to the workspace/)
   })
 })
+
+describe('nested .git folders', () => {
+  test('are never read, whatever their case, and globs pass over them', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ws-nested-git-'))
+    try {
+      mkdirSync(join(root, 'sub/.git'), { recursive: true })
+      writeFileSync(join(root, 'sub/.git/config'), '[http] extraheader = AUTHORIZATION: basic c2VjcmV0')
+      writeFileSync(join(root, 'sub/report.txt'), 'ok')
+      const ws = new Workspace(root)
+      assert.throws(() => ws.file('params-files', 'sub/.git/config'), /inside \.git\//)
+      assert.throws(() => ws.file('params-files', 'sub/.GIT/config'), /inside \.git\/|does not exist/)
+      assert.deepEqual(ws.glob('artifacts', ['**/*']).files.map((f) => f.relative), ['sub/report.txt'])
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { FileStoreError } from '../../../src/mlflow/file/file-store-error.js'
+import { MlflowStoreError } from '../../../src/mlflow/store-error.js'
 import {
   parseVersion,
   pathNotUnique,
@@ -10,10 +10,10 @@ import {
   validateKey,
   validateModelName,
   validateRunId,
-} from '../../../src/mlflow/file/mlflow-names.js'
+} from '../../../src/mlflow/mlflow-names.js'
 
 const refused = (fn: () => void) =>
-  assert.throws(fn, (error: unknown) => error instanceof FileStoreError && error.errorCode === 'INVALID_PARAMETER_VALUE')
+  assert.throws(fn, (error: unknown) => error instanceof MlflowStoreError && error.errorCode === 'INVALID_PARAMETER_VALUE')
 
 describe('MLflow name rules', () => {
   test("pathNotUnique matches Python's posixpath.normpath check", () => {

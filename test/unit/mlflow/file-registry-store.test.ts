@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parse, stringify } from 'yaml'
 import { FileRegistryStore } from '../../../src/mlflow/file/file-registry-store.js'
-import { FileStoreError } from '../../../src/mlflow/file/file-store-error.js'
+import { MlflowStoreError } from '../../../src/mlflow/store-error.js'
 import { StoreRoot } from '../../../src/mlflow/file/store-root.js'
 
 interface Fixture {
@@ -33,7 +33,7 @@ async function withRegistry(fn: (f: Fixture) => Promise<void>) {
 }
 
 const yamlFile = async (path: string) => parse(await readFile(path, 'utf8'), { version: '1.1' }) as Record<string, unknown>
-const errorCode = (code: string) => (error: unknown) => error instanceof FileStoreError && error.errorCode === code
+const errorCode = (code: string) => (error: unknown) => error instanceof MlflowStoreError && error.errorCode === code
 const RUN = '0123456789abcdef0123456789abcdef'
 
 async function modelWithVersions(f: Fixture, count: number) {

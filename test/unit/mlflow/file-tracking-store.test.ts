@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parse, stringify } from 'yaml'
 import type { RunTag } from '../../../src/mlflow/entities.js'
-import { FileStoreError } from '../../../src/mlflow/file/file-store-error.js'
+import { MlflowStoreError } from '../../../src/mlflow/store-error.js'
 import { openFileStore } from '../../../src/mlflow/file/open-file-store.js'
 
 async function withStore(fn: (store: ReturnType<typeof openFileStore> & { cwd: string }) => Promise<void>) {
@@ -23,7 +23,7 @@ async function editYaml(path: string, changes: Record<string, unknown>) {
   await writeFile(path, stringify({ ...(await yamlFile(path)), ...changes }))
 }
 
-const errorCode = (code: string) => (error: unknown) => error instanceof FileStoreError && error.errorCode === code
+const errorCode = (code: string) => (error: unknown) => error instanceof MlflowStoreError && error.errorCode === code
 
 describe('FileTrackingStore', () => {
   test('a new store gets the default experiment, .trash and models/, as MLflow creates them', async () => {
@@ -243,7 +243,7 @@ describe('FileTrackingStore', () => {
       await tracking.logBatch(info.runId, batch([['lr', '0.1']]))
       await assert.rejects(
         tracking.logBatch(info.runId, batch([['new', 'x'], ['lr', '0.2']])),
-        (error: unknown) => error instanceof FileStoreError && /changing param values is not allowed/.test(error.message),
+        (error: unknown) => error instanceof MlflowStoreError && /changing param values is not allowed/.test(error.message),
       )
       assert.deepEqual((await readdir(join(rootDir, experimentId, info.runId, 'params'))).sort(), ['lr'])
       await assert.rejects(

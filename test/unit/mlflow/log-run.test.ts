@@ -134,9 +134,14 @@ const payload = (overrides: Partial<RunPayload> = {}): RunPayload => ({
 describe('findOrCreateExperiment', () => {
   test('creates a missing experiment; reuses an existing one', async () => {
     const store = new FakeStore()
-    const id = await findOrCreateExperiment(store, 'BankChurn')
-    assert.equal(await findOrCreateExperiment(store, 'BankChurn'), id)
-    assert.deepEqual(store.calls, ['getExperimentByName BankChurn', 'createExperiment BankChurn', 'getExperimentByName BankChurn'])
+    const id = (await findOrCreateExperiment(store, 'BankChurn')).experimentId
+    assert.equal((await findOrCreateExperiment(store, 'BankChurn')).experimentId, id)
+    assert.deepEqual(store.calls, [
+      'getExperimentByName BankChurn',
+      'createExperiment BankChurn',
+      'getExperimentByName BankChurn',
+      'getExperimentByName BankChurn',
+    ])
   })
 
   test('a deleted experiment is refused with a way out', async () => {
@@ -154,7 +159,7 @@ describe('findOrCreateExperiment', () => {
       if (lookups++ === 1) store.experiments.set(name, { experimentId: '77', name, artifactLocation: '', lifecycleStage: 'active' })
       return original(name)
     }
-    assert.equal(await findOrCreateExperiment(store, 'Raced'), '77')
+    assert.equal((await findOrCreateExperiment(store, 'Raced')).experimentId, '77')
     store.failCreateExperiment = new Error('boom')
     await assert.rejects(findOrCreateExperiment(store, 'Never'), /boom/)
   })
@@ -168,9 +173,12 @@ describe('logRun', () => {
     assert.equal(logged.experimentId, '100')
     assert.equal(logged.run.info.status, 'FINISHED')
     const runId = logged.run.info.runId
-    assert.deepEqual(store.calls.slice(0, 5), [
+    assert.deepEqual(store.calls.slice(0, 7), [
       'getExperimentByName BankChurn',
       'createExperiment BankChurn',
+      'getExperimentByName BankChurn',
+      // the artifact location is checked before any run exists
+      'artifacts mem:/100',
       'searchRuns {"github.run_key":"acme/churn/9001/train/BankChurn"}',
       'createRun pr-42-abcdef0',
       `logBatch ${runId}`,
@@ -239,7 +247,7 @@ describe('logRun', () => {
       logRun(store, 'BankChurn', payload({ params: [{ key: 'lr', value: '0.2' }, { key: 'model.n_estimators', value: '200' }, { key: 'added', value: '1' }] })),
       new RegExp(`earlier run ${first.run.info.runId} has different values for params lr; MLflow params cannot change`),
     )
-    assert.deepEqual(store.calls, ['getExperimentByName BankChurn', 'searchRuns {"github.run_key":"acme/churn/9001/train/BankChurn"}'])
+    assert.deepEqual(store.calls, ['getExperimentByName BankChurn', 'artifacts mem:/100', 'searchRuns {"github.run_key":"acme/churn/9001/train/BankChurn"}'])
     assert.equal(store.runs.get(first.run.info.runId)?.info.status, 'FINISHED')
   })
 
@@ -282,5 +290,16 @@ describe('logRun', () => {
     store.failUpload = () => new Error('disk full')
     await assert.rejects(logRun(store, 'BankChurn', payload()), /disk full/)
     assert.equal(store.runs.get(first.run.info.runId)?.info.status, 'FAILED')
+  })
+})
+
+describe('an artifact location the store cannot write', () => {
+  test('is refused before any run exists', async () => {
+    const store = new FakeStore()
+    store.artifacts = (uri: string) => {
+      throw new Error(`the run's artifact location is ${uri}, which this tracking server does not proxy`)
+    }
+    await assert.rejects(logRun(store, 'BankChurn', payload()), /does not proxy/)
+    assert.equal(store.runs.size, 0)
   })
 })

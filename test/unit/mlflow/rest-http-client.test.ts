@@ -266,3 +266,35 @@ describe('HttpClient', () => {
     }
   })
 })
+
+describe('a create MLflow does not make idempotent', () => {
+  const createRequest = { method: 'POST' as const, path: '/api/2.0/mlflow/runs/create', json: {}, retry: false }
+
+  test('a lost answer is looked for before creating again, and what landed is used', async () => {
+    await withServer([{ status: 502, body: 'bad gateway' }, { status: 200, body: '{"run": "second"}' }], {}, async (server, { http }) => {
+      let lookups = 0
+      const made = await http.createOnce(
+        () => http.json<{ run: string }>(createRequest),
+        async () => {
+          lookups++
+          return { run: 'the first, which landed' }
+        },
+      )
+      assert.deepEqual(made, { run: 'the first, which landed' })
+      assert.equal(lookups, 1)
+      assert.equal(server.received.length, 1, 'the create was not sent a second time')
+    })
+  })
+
+  test('when nothing landed it is created again; a 400 is never retried', async () => {
+    await withServer([{ status: 503 }, { status: 200, body: '{"run": "second"}' }], {}, async (server, { http }) => {
+      const made = await http.createOnce(() => http.json<{ run: string }>(createRequest), async () => undefined)
+      assert.deepEqual(made, { run: 'second' })
+      assert.equal(server.received.length, 2)
+    })
+    await withServer([{ status: 400, body: '{"error_code": "INVALID_PARAMETER_VALUE", "message": "no"}' }], {}, async (server, { http }) => {
+      await assert.rejects(http.createOnce(() => http.json(createRequest), async () => undefined), /INVALID_PARAMETER_VALUE: no/)
+      assert.equal(server.received.length, 1)
+    })
+  })
+})

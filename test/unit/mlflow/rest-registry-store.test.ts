@@ -133,7 +133,7 @@ describe('RestRegistryStore', () => {
       async (store, received) => {
         const versions = await store.searchModelVersions({ name: "O'Brien model", runId: 'abc' })
         assert.deepEqual(versions.map((v) => v.version), ['1', '2'])
-        assert.equal(received[0]?.query.get('filter'), "name = 'O''Brien model' AND run_id = 'abc'")
+        assert.equal(received[0]?.query.get('filter'), `name = "O'Brien model" AND run_id = 'abc'`)
         assert.equal(received[1]?.query.get('page_token'), 'n')
       },
     )

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { InputError } from '../../../src/inputs/input-error.js'
-import { flattenParams, MAX_PARAM_VALUE_LENGTH, paramValue } from '../../../src/results/flatten-params.js'
+import { MAX_PARAM_VALUE_LENGTH } from '../../../src/mlflow/mlflow-names.js'
+import { flattenParams, paramValue } from '../../../src/results/flatten-params.js'
 import { NON_FINITE } from '../../../src/results/read-data-file.js'
 
 describe('flattenParams', () => {
@@ -41,7 +42,7 @@ describe('flattenParams', () => {
         e.source === 'configs/config.yaml' &&
         /^configs\/config\.yaml: at \$\.model\.bad@key: param name "model\.bad@key" is not one MLflow accepts/.test(e.message),
     )
-    assert.throws(() => flattenParams({ p: { 'x..y': 1 } }, 'r.json', '$.params'), /at \$\.params\.p\.x\.\.y: param name/)
+    assert.throws(() => flattenParams({ p: { 'x/../y': 1 } }, 'r.json', '$.params'), /at \$\.params\.p\.x\/\.\.\/y: param name/)
   })
 
   test('a value longer than MLflow keeps is refused', () => {

@@ -1,8 +1,9 @@
 /**
- * A file store operation MLflow itself would refuse, with MLflow's error code so callers can treat
+ * An operation MLflow itself would refuse (a bad name, a changed param…), found by our own checks,
+ * with MLflow's error code so callers can treat
  * it like the REST store's `MlflowApiError` (`RESOURCE_ALREADY_EXISTS`, `INVALID_PARAMETER_VALUE`…).
  */
-export class FileStoreError extends Error {
+export class MlflowStoreError extends Error {
   constructor(
     readonly errorCode:
       | 'INVALID_PARAMETER_VALUE'
@@ -12,6 +13,6 @@ export class FileStoreError extends Error {
     message: string,
   ) {
     super(`${errorCode}: ${message}`)
-    this.name = 'FileStoreError'
+    this.name = 'MlflowStoreError'
   }
 }

@@ -1,4 +1,4 @@
-import { FileStoreError } from './file-store-error.js'
+import { MlflowStoreError } from './store-error.js'
 
 // The checks MLflow's file stores make (mlflow/utils/validation.py) before a name becomes a path.
 
@@ -14,7 +14,7 @@ export const MAX_TAG_VALUE_LENGTH = 8000
 export const MAX_EXPERIMENT_NAME_LENGTH = 500
 export const MAX_ALIAS_LENGTH = 255
 
-const invalid = (message: string) => new FileStoreError('INVALID_PARAMETER_VALUE', message)
+const invalid = (message: string) => new MlflowStoreError('INVALID_PARAMETER_VALUE', message)
 
 /**
  * MLflow's `path_not_unique`: true when `posixpath.normpath(name)` differs from the name, is `.`,
@@ -89,4 +89,4 @@ export function checkLength(what: string, value: string, limit: number): void {
 }
 
 // Python's len() counts code points, not UTF-16 units.
-const codePoints = (text: string): number => [...text].length
+export const codePoints = (text: string): number => [...text].length
