@@ -5,8 +5,8 @@ import { NON_FINITE } from './read-data-file.js'
 
 /**
  * Flattens a config mapping into MLflow params: nested keys join with '.' (`model.n_estimators`).
- * Scalars are written as Python's MLflow client writes them (`True`, `None`), so params logged by
- * this action and by a Python script compare equal; lists are kept whole as JSON.
+ * Scalars are written as Python's MLflow client writes them (`True`, `None`, `1e-05`), so params
+ * logged by this action and by a Python script compare equal; lists are kept whole as JSON.
  */
 export function flattenParams(data: Record<string, unknown>, source: string, rootPath = '$'): Record<string, string> {
   const out: Record<string, string> = {}
@@ -42,8 +42,22 @@ export function paramValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   const scalar = nonFinite(value)
   if (scalar !== undefined) return scalar
-  if (typeof value === 'string' || typeof value === 'number') return String(value)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return pythonNumber(value)
   return JSON.stringify(value, (_key, v: unknown) => nonFinite(v) ?? v)
+}
+
+/**
+ * A number as Python's str() writes it: the same shortest digits as JavaScript, but an exponent
+ * below 1e-4 and from 1e16 (`1e-05`, `1.5e+16`). A whole number is written as an int: the parsers
+ * hand YAML's `1.0` over as 1, which Python would have logged as `1.0`.
+ */
+export function pythonNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n)
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string]
+  const power = Number(exponent)
+  if (power >= -4 && power < 16) return String(n)
+  return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`
 }
 
 /**

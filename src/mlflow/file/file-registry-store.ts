@@ -89,6 +89,10 @@ export class FileRegistryStore implements ModelRegistryStore {
     validateAlias(alias)
     const version = await readKeyValue(join(dir, ALIASES), alias)
     if (version === undefined) return undefined
+    // What the file holds is not echoed: the store may come from a pull request.
+    if (!/^\s*\d+\s*$/.test(version)) {
+      throw new MlflowStoreError('INVALID_STATE', `the alias file ${join(dir, ALIASES, alias)} holds no version number`)
+    }
     const stored = await this.readVersion(dir, parseVersion(version))
     return stored && publicVersion(stored)
   }

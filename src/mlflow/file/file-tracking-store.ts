@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto'
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { appendFile, mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Experiment, Metric, Param, Run, RunInfo, RunStatus, RunTag } from '../entities.js'
 import type { ArtifactRepository, CreateRunRequest, RunBatch, RunQuery, TrackingStore } from '../tracking-store.js'
@@ -27,6 +27,7 @@ import {
   runInfoToMeta,
 } from './persisted-entities.js'
 import { MODELS_FOLDER, StoreRoot, TRASH_FOLDER, isDirectory, subfolders } from './store-root.js'
+import { readStoreFile } from './read-store-file.js'
 
 const METRICS = 'metrics'
 const PARAMS = 'params'
@@ -331,7 +332,7 @@ async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
 async function readMetricFile(metricsDir: string, key: string): Promise<Metric[]> {
   let text: string
   try {
-    text = await readFile(join(metricsDir, key), 'utf8')
+    text = await readStoreFile(join(metricsDir, key))
   } catch (error) {
     if (isMissing(error)) return []
     throw error

@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { isMissing } from './meta-yaml.js'
+import { readStoreFile } from './read-store-file.js'
 
 // A run's `metrics/`, `params/`, `tags/` (and a model's `tags/`, `aliases/`) folders: one file per
 // key, the file's path below the folder is the key, so `a/b` lives in sub-folder `a`.
@@ -23,14 +24,14 @@ export async function listKeys(folder: string): Promise<string[]> {
 /** The raw value of each key: MLflow stores params and tags with no trailing newline. */
 export async function readKeyValues(folder: string): Promise<Record<string, string>> {
   const values: Record<string, string> = {}
-  for (const key of await listKeys(folder)) values[key] = await readFile(join(folder, key), 'utf8')
+  for (const key of await listKeys(folder)) values[key] = await readStoreFile(join(folder, key))
   return values
 }
 
 /** One key's value, `undefined` when it was never written. */
 export async function readKeyValue(folder: string, key: string): Promise<string | undefined> {
   try {
-    return await readFile(join(folder, key), 'utf8')
+    return await readStoreFile(join(folder, key))
   } catch (error) {
     if (isMissing(error)) return undefined
     throw error

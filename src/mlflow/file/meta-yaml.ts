@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
+import { readStoreFile } from './read-store-file.js'
 
 export const META_FILE = 'meta.yaml'
 
@@ -17,7 +18,7 @@ export function formatMetaYaml(data: Record<string, unknown>): string {
 export async function readMetaYaml(dir: string): Promise<Record<string, unknown> | undefined> {
   let text: string
   try {
-    text = await readFile(join(dir, META_FILE), 'utf8')
+    text = await readStoreFile(join(dir, META_FILE))
   } catch (error) {
     if (isMissing(error)) return undefined
     throw error

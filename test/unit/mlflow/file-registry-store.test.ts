@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -7,6 +8,7 @@ import { parse, stringify } from 'yaml'
 import { FileRegistryStore } from '../../../src/mlflow/file/file-registry-store.js'
 import { MlflowStoreError } from '../../../src/mlflow/store-error.js'
 import { StoreRoot } from '../../../src/mlflow/file/store-root.js'
+import { openFileStore } from '../../../src/mlflow/file/open-file-store.js'
 
 interface Fixture {
   registry: FileRegistryStore
@@ -285,5 +287,33 @@ describe('FileRegistryStore', () => {
         creationTimestamp: 5,
       })
     })
+  })
+})
+
+describe('a store that came with the pull request', () => {
+  test('an alias file that is a symbolic link is refused, and nothing it points at is read', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'planted-'))
+    try {
+      const { registry } = openFileStore(`file:${root}`, root)
+      await registry.createRegisteredModel('Planted')
+      const secret = join(root, 'secret.txt')
+      writeFileSync(secret, 'TOKEN=hunter2')
+      mkdirSync(join(root, 'models', 'Planted', 'aliases'), { recursive: true })
+      symlinkSync(secret, join(root, 'models', 'Planted', 'aliases', 'champion'))
+      await assert.rejects(registry.getModelVersionByAlias('Planted', 'champion'), (error: unknown) => {
+        assert.ok(error instanceof MlflowStoreError)
+        assert.match(error.message, /is a symbolic link/)
+        assert.doesNotMatch(error.message, /hunter2/)
+        return true
+      })
+      writeFileSync(join(root, 'models', 'Planted', 'aliases', 'champion2'), 'TOKEN=hunter2')
+      await assert.rejects(registry.getModelVersionByAlias('Planted', 'champion2'), (error: unknown) => {
+        assert.match(String(error), /holds no version number/)
+        assert.doesNotMatch(String(error), /hunter2/)
+        return true
+      })
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

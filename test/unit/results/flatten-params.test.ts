@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { InputError } from '../../../src/inputs/input-error.js'
 import { MAX_PARAM_VALUE_LENGTH } from '../../../src/mlflow/mlflow-names.js'
-import { flattenParams, paramValue } from '../../../src/results/flatten-params.js'
+import { flattenParams, paramValue, pythonNumber } from '../../../src/results/flatten-params.js'
 import { NON_FINITE } from '../../../src/results/read-data-file.js'
 
 describe('flattenParams', () => {
@@ -65,5 +65,21 @@ describe('paramValue', () => {
     assert.equal(paramValue(1.5), '1.5')
     assert.equal(paramValue('NaN'), 'NaN')
     assert.equal(paramValue([1, NaN, `${NON_FINITE}-Infinity`, 'x']), '[1,"nan","-inf","x"]')
+  })
+})
+
+describe('numbers as Python writes them', () => {
+  test('shortest digits, with an exponent where Python uses one', () => {
+    const cases: Array<[number, string]> = [
+      [200, '200'],
+      [0.1, '0.1'],
+      [0.0001, '0.0001'],
+      [0.00001, '1e-05'],
+      [1.5e-7, '1.5e-07'],
+      [123456.789, '123456.789'],
+      [1.5e16, '1.5e+16'],
+      [-2.5e-5, '-2.5e-05'],
+    ]
+    for (const [n, python] of cases) assert.equal(pythonNumber(n), python, String(n))
   })
 })
