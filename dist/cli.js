@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import require$$0$6, { parseArgs } from 'node:util';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { realpathSync as realpathSync$1, existsSync, statSync as statSync$1, readdirSync as readdirSync$1, lstatSync, readFileSync, mkdirSync, writeFileSync, createReadStream, createWriteStream } from 'node:fs';
+import { realpathSync as realpathSync$1, existsSync, statSync as statSync$1, readdirSync as readdirSync$1, lstatSync, readFileSync, mkdirSync, writeFileSync, constants as constants$6, createReadStream, createWriteStream } from 'node:fs';
 import { isAbsolute as isAbsolute$1, join, relative as relative$1, posix as posix$1, sep as sep$2, basename as basename$1, dirname as dirname$1, resolve as resolve$1 } from 'node:path';
 import * as nativeFs from 'fs';
 import { statSync, stat, realpathSync, realpath, readdirSync, readdir, existsSync as existsSync$1, readFileSync as readFileSync$1 } from 'fs';
@@ -38,7 +38,7 @@ import require$$1$4 from 'node:console';
 import require$$1$5 from 'node:dns';
 import require$$5$3 from 'string_decoder';
 import { createHash, randomBytes, randomUUID, randomInt } from 'node:crypto';
-import { readFile, writeFile, rename, rm, mkdir, readdir as readdir$1, stat as stat$1, appendFile } from 'node:fs/promises';
+import { open as open$1, writeFile, rename, rm, mkdir, readdir as readdir$1, stat as stat$1, appendFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 
 /** The CLI's view of a job: messages on stderr, the report on stdout, outputs collected. */
@@ -56465,8 +56465,8 @@ function renderReport(context, options = {}) {
 
 /**
  * Flattens a config mapping into MLflow params: nested keys join with '.' (`model.n_estimators`).
- * Scalars are written as Python's MLflow client writes them (`True`, `None`), so params logged by
- * this action and by a Python script compare equal; lists are kept whole as JSON.
+ * Scalars are written as Python's MLflow client writes them (`True`, `None`, `1e-05`), so params
+ * logged by this action and by a Python script compare equal; lists are kept whole as JSON.
  */
 function flattenParams(data, source, rootPath = '$') {
     const out = {};
@@ -56508,9 +56508,25 @@ function paramValue(value) {
     const scalar = nonFinite(value);
     if (scalar !== undefined)
         return scalar;
-    if (typeof value === 'string' || typeof value === 'number')
-        return String(value);
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number')
+        return pythonNumber(value);
     return JSON.stringify(value, (_key, v) => nonFinite(v) ?? v);
+}
+/**
+ * A number as Python's str() writes it: the same shortest digits as JavaScript, but an exponent
+ * below 1e-4 and from 1e16 (`1e-05`, `1.5e+16`). A whole number is written as an int: the parsers
+ * hand YAML's `1.0` over as 1, which Python would have logged as `1.0`.
+ */
+function pythonNumber(n) {
+    if (Number.isInteger(n) && Math.abs(n) < 1e16)
+        return String(n);
+    const [mantissa, exponent] = n.toExponential().split('e');
+    const power = Number(exponent);
+    if (power >= -4 && power < 16)
+        return String(n);
+    return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
 }
 /**
  * Python's str() of a non-finite float (`nan`, `inf`, `-inf`), as its MLflow client would log it,
@@ -57026,6 +57042,29 @@ function gate(job, comparison) {
     };
 }
 
+/**
+ * Reads a file of the store without following a symbolic link: `mlruns/` may come from a pull
+ * request, and a link planted there (an alias file pointing at /proc/self/environ) must not be read.
+ */
+async function readStoreFile(path) {
+    let handle;
+    try {
+        handle = await open$1(path, constants$6.O_RDONLY | constants$6.O_NOFOLLOW);
+    }
+    catch (error) {
+        if (error.code === 'ELOOP') {
+            throw new MlflowStoreError('INVALID_STATE', `${path} is a symbolic link; the file store never follows one`);
+        }
+        throw error;
+    }
+    try {
+        return await handle.readFile('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+
 const META_FILE = 'meta.yaml';
 /**
  * meta.yaml as MLflow writes it (PyYAML `safe_dump`, sorted keys, block style). YAML 1.1 on both
@@ -57038,7 +57077,7 @@ function formatMetaYaml(data) {
 async function readMetaYaml(dir) {
     let text;
     try {
-        text = await readFile(join(dir, META_FILE), 'utf8');
+        text = await readStoreFile(join(dir, META_FILE));
     }
     catch (error) {
         if (isMissing(error))
@@ -57093,13 +57132,13 @@ async function listKeys(folder) {
 async function readKeyValues(folder) {
     const values = {};
     for (const key of await listKeys(folder))
-        values[key] = await readFile(join(folder, key), 'utf8');
+        values[key] = await readStoreFile(join(folder, key));
     return values;
 }
 /** One key's value, `undefined` when it was never written. */
 async function readKeyValue(folder, key) {
     try {
-        return await readFile(join(folder, key), 'utf8');
+        return await readStoreFile(join(folder, key));
     }
     catch (error) {
         if (isMissing(error))
@@ -57463,6 +57502,10 @@ class FileRegistryStore {
         const version = await readKeyValue(join(dir, ALIASES), alias);
         if (version === undefined)
             return undefined;
+        // What the file holds is not echoed: the store may come from a pull request.
+        if (!/^\s*\d+\s*$/.test(version)) {
+            throw new MlflowStoreError('INVALID_STATE', `the alias file ${join(dir, ALIASES, alias)} holds no version number`);
+        }
         const stored = await this.readVersion(dir, parseVersion(version));
         return stored && publicVersion(stored);
     }
@@ -58063,7 +58106,7 @@ async function readRunInfo(dir) {
 async function readMetricFile(metricsDir, key) {
     let text;
     try {
-        text = await readFile(join(metricsDir, key), 'utf8');
+        text = await readStoreFile(join(metricsDir, key));
     }
     catch (error) {
         if (isMissing(error))

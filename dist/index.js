@@ -34,13 +34,13 @@ import 'child_process';
 import 'timers';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import { realpathSync as realpathSync$1, existsSync, statSync as statSync$1, readdirSync as readdirSync$1, lstatSync, readFileSync, mkdirSync, writeFileSync, createReadStream, createWriteStream } from 'node:fs';
+import { realpathSync as realpathSync$1, existsSync, statSync as statSync$1, readdirSync as readdirSync$1, lstatSync, readFileSync, mkdirSync, writeFileSync, constants as constants$7, createReadStream, createWriteStream } from 'node:fs';
 import { isAbsolute as isAbsolute$1, join, relative as relative$1, posix as posix$1, sep as sep$2, basename as basename$1, dirname as dirname$1, resolve as resolve$1 } from 'node:path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
 import { tmpdir } from 'node:os';
 import { createHash, randomBytes, randomUUID, randomInt } from 'node:crypto';
-import { readFile, writeFile as writeFile$1, rename as rename$1, rm as rm$1, mkdir as mkdir$1, readdir as readdir$2, stat as stat$2, appendFile as appendFile$1 } from 'node:fs/promises';
+import { open as open$2, writeFile as writeFile$1, rename as rename$1, rm as rm$1, mkdir as mkdir$1, readdir as readdir$2, stat as stat$2, appendFile as appendFile$1 } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 
 // We use any as a valid input type
@@ -57130,8 +57130,8 @@ function renderReport(context, options = {}) {
 
 /**
  * Flattens a config mapping into MLflow params: nested keys join with '.' (`model.n_estimators`).
- * Scalars are written as Python's MLflow client writes them (`True`, `None`), so params logged by
- * this action and by a Python script compare equal; lists are kept whole as JSON.
+ * Scalars are written as Python's MLflow client writes them (`True`, `None`, `1e-05`), so params
+ * logged by this action and by a Python script compare equal; lists are kept whole as JSON.
  */
 function flattenParams(data, source, rootPath = '$') {
     const out = {};
@@ -57173,9 +57173,25 @@ function paramValue(value) {
     const scalar = nonFinite(value);
     if (scalar !== undefined)
         return scalar;
-    if (typeof value === 'string' || typeof value === 'number')
-        return String(value);
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number')
+        return pythonNumber(value);
     return JSON.stringify(value, (_key, v) => nonFinite(v) ?? v);
+}
+/**
+ * A number as Python's str() writes it: the same shortest digits as JavaScript, but an exponent
+ * below 1e-4 and from 1e16 (`1e-05`, `1.5e+16`). A whole number is written as an int: the parsers
+ * hand YAML's `1.0` over as 1, which Python would have logged as `1.0`.
+ */
+function pythonNumber(n) {
+    if (Number.isInteger(n) && Math.abs(n) < 1e16)
+        return String(n);
+    const [mantissa, exponent] = n.toExponential().split('e');
+    const power = Number(exponent);
+    if (power >= -4 && power < 16)
+        return String(n);
+    return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
 }
 /**
  * Python's str() of a non-finite float (`nan`, `inf`, `-inf`), as its MLflow client would log it,
@@ -57691,6 +57707,29 @@ function gate(job, comparison) {
     };
 }
 
+/**
+ * Reads a file of the store without following a symbolic link: `mlruns/` may come from a pull
+ * request, and a link planted there (an alias file pointing at /proc/self/environ) must not be read.
+ */
+async function readStoreFile(path) {
+    let handle;
+    try {
+        handle = await open$2(path, constants$7.O_RDONLY | constants$7.O_NOFOLLOW);
+    }
+    catch (error) {
+        if (error.code === 'ELOOP') {
+            throw new MlflowStoreError('INVALID_STATE', `${path} is a symbolic link; the file store never follows one`);
+        }
+        throw error;
+    }
+    try {
+        return await handle.readFile('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+
 const META_FILE = 'meta.yaml';
 /**
  * meta.yaml as MLflow writes it (PyYAML `safe_dump`, sorted keys, block style). YAML 1.1 on both
@@ -57703,7 +57742,7 @@ function formatMetaYaml(data) {
 async function readMetaYaml(dir) {
     let text;
     try {
-        text = await readFile(join(dir, META_FILE), 'utf8');
+        text = await readStoreFile(join(dir, META_FILE));
     }
     catch (error) {
         if (isMissing(error))
@@ -57758,13 +57797,13 @@ async function listKeys(folder) {
 async function readKeyValues(folder) {
     const values = {};
     for (const key of await listKeys(folder))
-        values[key] = await readFile(join(folder, key), 'utf8');
+        values[key] = await readStoreFile(join(folder, key));
     return values;
 }
 /** One key's value, `undefined` when it was never written. */
 async function readKeyValue(folder, key) {
     try {
-        return await readFile(join(folder, key), 'utf8');
+        return await readStoreFile(join(folder, key));
     }
     catch (error) {
         if (isMissing(error))
@@ -58128,6 +58167,10 @@ class FileRegistryStore {
         const version = await readKeyValue(join(dir, ALIASES), alias);
         if (version === undefined)
             return undefined;
+        // What the file holds is not echoed: the store may come from a pull request.
+        if (!/^\s*\d+\s*$/.test(version)) {
+            throw new MlflowStoreError('INVALID_STATE', `the alias file ${join(dir, ALIASES, alias)} holds no version number`);
+        }
         const stored = await this.readVersion(dir, parseVersion(version));
         return stored && publicVersion(stored);
     }
@@ -58728,7 +58771,7 @@ async function readRunInfo(dir) {
 async function readMetricFile(metricsDir, key) {
     let text;
     try {
-        text = await readFile(join(metricsDir, key), 'utf8');
+        text = await readStoreFile(join(metricsDir, key));
     }
     catch (error) {
         if (isMissing(error))
