@@ -1,44 +1,10 @@
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { describe, test } from 'node:test'
-import { connectionFromEnv } from '../../../src/mlflow/rest/credentials.js'
-import { HttpClient } from '../../../src/mlflow/rest/http-client.js'
 import { RestRegistryStore } from '../../../src/mlflow/rest/rest-registry-store.js'
+import { withFakeMlflow, type Received, type Route } from '../../support/fake-mlflow-http.js'
 
-interface Received {
-  method: string
-  path: string
-  query: URLSearchParams
-  json: any
-}
-type Route = (req: Received) => { status?: number; body?: unknown }
-
-async function withRegistry(route: Route, fn: (store: RestRegistryStore, received: Received[]) => Promise<void>) {
-  const received: Received[] = []
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x')
-      const text = Buffer.concat(chunks).toString('utf8')
-      const r: Received = { method: req.method ?? '', path: url.pathname, query: url.searchParams, json: text ? JSON.parse(text) : undefined }
-      received.push(r)
-      const answer = route(r)
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(answer.body ?? {}))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const http = new HttpClient(connectionFromEnv(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' }))
-  try {
-    await fn(new RestRegistryStore(http), received)
-  } finally {
-    await http.close()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
+const withRegistry = (route: Route, fn: (store: RestRegistryStore, received: Received[]) => Promise<void>) =>
+  withFakeMlflow(route, (http, received) => fn(new RestRegistryStore(http), received))
 
 const API = '/api/2.0/mlflow'
 const version = (v: number | string, extra: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,49 +10,10 @@ import { connectionFromEnv } from '../../../src/mlflow/rest/credentials.js'
 import { HttpClient } from '../../../src/mlflow/rest/http-client.js'
 import { proxiedRoot } from '../../../src/mlflow/rest/proxied-artifact-repository.js'
 import { isNotFound, RestTrackingStore, runFilter } from '../../../src/mlflow/rest/rest-tracking-store.js'
+import { withFakeMlflow, type Received, type Route } from '../../support/fake-mlflow-http.js'
 
-interface Received {
-  method: string
-  path: string
-  query: URLSearchParams
-  headers: IncomingHttpHeaders
-  body: string
-  json: any
-}
-type Route = (req: Received) => { status?: number; body?: unknown }
-
-/** A fake MLflow server on 127.0.0.1: each request goes to `route`, and is recorded. */
-async function withStore(route: Route, fn: (store: RestTrackingStore, received: Received[]) => Promise<void>) {
-  const received: Received[] = []
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x')
-      const body = Buffer.concat(chunks).toString('utf8')
-      let json: unknown
-      try {
-        json = body ? JSON.parse(body) : undefined
-      } catch {
-        json = undefined
-      }
-      const r: Received = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, json }
-      received.push(r)
-      const answer = route(r)
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' })
-      res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {}))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const http = new HttpClient(connectionFromEnv(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' }))
-  try {
-    await fn(new RestTrackingStore(http), received)
-  } finally {
-    await http.close()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
+const withStore = (route: Route, fn: (store: RestTrackingStore, received: Received[]) => Promise<void>) =>
+  withFakeMlflow(route, (http, received) => fn(new RestTrackingStore(http), received))
 
 const notFound = (message: string) => ({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message } })
 const API = '/api/2.0/mlflow'
