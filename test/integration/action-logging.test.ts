@@ -223,3 +223,19 @@ describe('bad input fails clearly and leaves nothing in MLflow', () => {
     })
   }
 })
+
+describe("a comment key with a quote, in MLflow's search filter", () => {
+  test('a re-run still finds its run (the filter literal is quoted as MLflow parses it)', async () => {
+    const experiment = uniqueName('quotes')
+    const options = pushRun(experiment)
+    options.inputs['comment-key'] = "O'Brien's model"
+    const first = await runAction(options)
+    assert.equal(first.code, 0, first.stdout + first.stderr)
+    const again = await runAction({ ...options, workspace: workspaceFrom('bank-churn'), env: { GITHUB_RUN_ATTEMPT: '2' } })
+    assert.equal(again.code, 0, again.stdout + again.stderr)
+    assert.equal(again.outputs['run-id'], first.outputs['run-id'])
+    const listed = await runPython<PythonRuns>('list_runs.py', [experiment])
+    assert.equal(listed.runs.length, 1)
+    assert.equal(listed.runs[0]?.tags['github.run_key'], `acme/churn/9001/train/O'Brien's model`)
+  })
+})
