@@ -239,3 +239,28 @@ describe("a comment key with a quote, in MLflow's search filter", () => {
     assert.equal(listed.runs[0]?.tags['github.run_key'], `acme/churn/9001/train/O'Brien's model`)
   })
 })
+
+describe('credentials', () => {
+  test('are masked, and reach no output, summary, report or MLflow tag', async () => {
+    const experiment = uniqueName('secrets')
+    const token = 'mlflow-token-s3cr3t-0123456789'
+    const password = 'pa55-w0rd-s3cr3t'
+    const options = pushRun(experiment)
+    // Credentials in the URL and a token in the environment, as a workflow might pass them.
+    options.inputs['tracking-uri'] = trackingUri().replace('http://', `http://ci-user:${password}@`)
+    options.env = { MLFLOW_TRACKING_TOKEN: token }
+    const result = await runAction(options)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    assert.match(result.stdout, new RegExp(`::add-mask::${token}`))
+    assert.match(result.stdout, new RegExp(`::add-mask::${password}`))
+    const unmasked = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'))
+    for (const secret of [token, password]) {
+      assert.ok(!unmasked.some((line) => line.includes(secret)), 'no log line carries the secret')
+      assert.ok(!result.summary.includes(secret), 'nor the summary')
+      assert.ok(!Object.values(result.outputs).some((v) => v.includes(secret)), 'nor an output')
+    }
+    assert.equal(result.outputs['run-url']?.includes('ci-user'), false)
+    const run = await runPython<PythonRun>('read_run.py', [result.outputs['run-id'] as string])
+    assert.ok(!JSON.stringify(run).includes(password) && !JSON.stringify(run).includes(token), 'nor the run')
+  })
+})
