@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { pushEvent } from '../fixtures/github-events.js'
 import { runAction, workspaceFrom, type ActionOptions } from '../support/action-runner.js'
 import { runPython, trackingUri, uniqueName } from '../support/mlflow.js'
 
@@ -24,17 +25,12 @@ interface PythonRuns {
   runs: Array<{ run_id: string; status: string; tags: Record<string, string> }>
 }
 
-const pushEvent = {
-  ref: 'refs/heads/main',
-  after: 'f'.repeat(40),
-  repository: { full_name: 'acme/churn', default_branch: 'main' },
-}
 
 function pushRun(experiment: string, overrides: Partial<ActionOptions> = {}): ActionOptions {
   return {
     workspace: workspaceFrom('bank-churn'),
     eventName: 'push',
-    event: pushEvent,
+    event: pushEvent(),
     inputs: {
       'tracking-uri': trackingUri(),
       'experiment-name': experiment,

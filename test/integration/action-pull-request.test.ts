@@ -4,28 +4,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { commentMarker } from '../../src/report/marker.js'
 import { FORK_TOKEN, GITHUB_TOKEN, startGitHubServer, type GitHubServer } from '../support/github-server.js'
+import { pullRequestEvent, pushEvent, REPOSITORY } from '../fixtures/github-events.js'
 import { runAction, workspaceFrom, type ActionOptions } from '../support/action-runner.js'
 import { runPython, trackingUri, uniqueName } from '../support/mlflow.js'
 
-const OWNER = 'acme'
-const REPO = 'churn'
+const [OWNER, REPO] = REPOSITORY.split('/') as [string, string]
 const PR = 42
-
-function pullRequestEvent(sha: string, action = 'synchronize', number = PR) {
-  return {
-    action,
-    number,
-    repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'main' },
-    pull_request: {
-      number,
-      html_url: `https://github.com/${OWNER}/${REPO}/pull/${number}`,
-      title: 'More trees',
-      merged: false,
-      head: { sha, ref: 'more-trees', repo: { full_name: `${OWNER}/${REPO}` } },
-      base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-  }
-}
 
 // The fixture's candidate: test_f1 0.6081, test_accuracy 0.8645, 209 true positives.
 const productionModel = {
@@ -53,7 +37,7 @@ describe('a pull request against the production model', () => {
   const options = (sha: string, inputs: Record<string, string> = {}, extra: Partial<ActionOptions> = {}): ActionOptions => ({
     workspace: workspaceFrom('bank-churn'),
     eventName: 'pull_request',
-    event: pullRequestEvent(sha),
+    event: pullRequestEvent({ number: PR, sha }),
     inputs: {
       'tracking-uri': trackingUri(),
       'experiment-name': experiment,
@@ -84,7 +68,7 @@ describe('a pull request against the production model', () => {
 
   let firstCommentId: number
   test('the comment holds the deltas and verdicts against the champion', async () => {
-    const result = await runAction(options('a'.repeat(40), {}, { event: pullRequestEvent('a'.repeat(40), 'opened') }))
+    const result = await runAction(options('a'.repeat(40), {}, { event: pullRequestEvent({ number: PR, sha: 'a'.repeat(40), action: 'opened' }) }))
     assert.equal(result.code, 0, result.stdout + result.stderr)
     assert.equal(result.outputs.verdict, 'better')
     assert.equal(result.outputs['baseline-run-id'], baseline.run_id)
@@ -159,7 +143,7 @@ describe('baselines resolved through the registry REST API', () => {
     const result = await runAction({
       workspace: workspaceFrom('bank-churn'),
       eventName: 'push',
-      event: { repository: { full_name: 'acme/churn', default_branch: 'main' } },
+      event: pushEvent(),
       inputs: { 'tracking-uri': trackingUri(), 'experiment-name': experiment, baseline: `models:/${model}/production` },
     })
     assert.equal(result.code, 0, result.stdout + result.stderr)
@@ -172,8 +156,7 @@ describe('baselines resolved through the registry REST API', () => {
     const experiment = uniqueName('churn-run')
     const made = await runPython<Baseline>('make_baseline.py', [experiment, uniqueName('M'), 'alias', JSON.stringify({ metrics, branch: 'main' })])
     // A fork's pull request from its own `main`: its run carries branch "main" too, and newer.
-    const forkEvent = pullRequestEvent('e'.repeat(40), 'opened', 77) as ReturnType<typeof pullRequestEvent>
-    forkEvent.pull_request.head = { sha: 'e'.repeat(40), ref: 'main', repo: { full_name: 'mallory/churn' } }
+    const forkEvent = pullRequestEvent({ number: 77, sha: 'e'.repeat(40), action: 'opened', headRef: 'main', headRepository: 'mallory/churn' })
     const fork = await runAction({
       workspace: workspaceFrom('bank-churn'),
       eventName: 'pull_request',
@@ -186,7 +169,7 @@ describe('baselines resolved through the registry REST API', () => {
       const result = await runAction({
         workspace: workspaceFrom('bank-churn'),
         eventName: 'push',
-        event: { repository: { full_name: 'acme/churn', default_branch: 'main' } },
+        event: pushEvent(),
         inputs: { 'tracking-uri': trackingUri(), 'experiment-name': experiment, baseline: baselineUri },
         env: { GITHUB_REF: 'refs/heads/feature', GITHUB_RUN_ID: String(Math.floor(Math.random() * 1e9)) },
       })
@@ -201,7 +184,7 @@ describe('baselines resolved through the registry REST API', () => {
       const result = await runAction({
         workspace: workspaceFrom('bank-churn'),
         eventName: 'push',
-        event: { repository: { full_name: 'acme/churn', default_branch: 'main' } },
+        event: pushEvent(),
         inputs: { 'tracking-uri': trackingUri(), 'experiment-name': experiment, baseline: baselineUri },
       })
       assert.equal(result.code, 0, result.stdout + result.stderr)
@@ -214,7 +197,7 @@ describe('baselines resolved through the registry REST API', () => {
     const result = await runAction({
       workspace: workspaceFrom('bank-churn'),
       eventName: 'push',
-      event: { repository: { full_name: 'acme/churn', default_branch: 'main' } },
+      event: pushEvent(),
       inputs: { 'tracking-uri': trackingUri(), 'experiment-name': experiment, 'model-name': model },
       env: { GITHUB_RUN_ID: '777' },
     })

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { pullRequestEvent, pushEvent } from '../fixtures/github-events.js'
 import { runAction } from '../support/action-runner.js'
 import { runPython, trackingUri, uniqueName } from '../support/mlflow.js'
 
@@ -19,23 +20,6 @@ interface Versions {
   versions: Array<{ version: string; run_id: string; stage: string; source: string; tags: Record<string, string>; description: string }>
 }
 
-const repository = { full_name: 'acme/churn', default_branch: 'main' }
-
-function prEvent(number: number, sha: string, action: 'opened' | 'closed', merged = false) {
-  return {
-    action,
-    number,
-    repository,
-    pull_request: {
-      number,
-      html_url: `https://github.com/acme/churn/pull/${number}`,
-      title: `Model change ${number}`,
-      merged,
-      head: { sha, ref: `feature-${number}`, repo: { full_name: 'acme/churn' } },
-      base: { ref: 'main', repo: { full_name: 'acme/churn' } },
-    },
-  }
-}
 
 describe('registering the model of a merged pull request', () => {
   const experiment = uniqueName('register')
@@ -64,7 +48,7 @@ describe('registering the model of a merged pull request', () => {
     const opened = await runAction({
       workspace,
       eventName: 'pull_request',
-      event: prEvent(number, sha, 'opened'),
+      event: pullRequestEvent({ number, sha, action: 'opened' }),
       inputs: inputs(extra),
       env: { GITHUB_RUN_ID: `${number}01` },
     })
@@ -73,7 +57,7 @@ describe('registering the model of a merged pull request', () => {
       runAction({
         workspace,
         eventName: 'pull_request',
-        event: prEvent(number, sha, 'closed', true),
+        event: pullRequestEvent({ number, sha, action: 'closed', merged: true }),
         inputs: inputs(extra),
         env: { GITHUB_RUN_ID: `${number}02` },
       })
@@ -116,7 +100,7 @@ describe('registering the model of a merged pull request', () => {
     const again = await runAction({
       workspace,
       eventName: 'pull_request',
-      event: prEvent(1, '1'.repeat(40), 'closed', true),
+      event: pullRequestEvent({ number: 1, sha: '1'.repeat(40), action: 'closed', merged: true }),
       inputs: inputs(),
       env: { GITHUB_RUN_ID: '102' },
     })
@@ -166,24 +150,22 @@ describe('registering the model of a merged pull request', () => {
 })
 
 describe('registering outside pull requests', () => {
-  const pushEvent = { ref: 'refs/heads/main', repository }
-
   test('a push to the default branch registers with on-merge; a push elsewhere does not', async () => {
     const model = uniqueName('PushModel')
     const workspace = mkdtempSync(join(tmpdir(), 'push-'))
     await runPython<Trained>('sklearn_model.py', ['train', workspace, '0.3'])
-    const push = (ref: string, runId: string) =>
+    const push = (branch: string, runId: string) =>
       runAction({
         workspace,
         eventName: 'push',
-        event: { ...pushEvent, ref },
+        event: pushEvent(branch),
         inputs: { 'tracking-uri': trackingUri(), 'experiment-name': uniqueName('push'), 'model-name': model, 'model-path': 'model', register: 'on-merge' },
-        env: { GITHUB_REF: ref, GITHUB_RUN_ID: runId },
+        env: { GITHUB_REF: `refs/heads/${branch}`, GITHUB_RUN_ID: runId },
       })
-    const feature = await push('refs/heads/feature', '501')
+    const feature = await push('feature', '501')
     assert.equal(feature.code, 0, feature.stdout + feature.stderr)
     assert.equal(feature.outputs['model-version'] ?? '', '')
-    const main = await push('refs/heads/main', '502')
+    const main = await push('main', '502')
     assert.equal(main.code, 0, main.stdout + main.stderr)
     assert.equal(main.outputs['model-version'], '1')
     const versions = await runPython<Versions>('model_versions.py', [model])
@@ -198,7 +180,7 @@ describe('registering outside pull requests', () => {
     const result = await runAction({
       workspace,
       eventName: 'workflow_dispatch',
-      event: { repository },
+      event: pushEvent(),
       inputs: {
         'tracking-uri': trackingUri(),
         'experiment-name': uniqueName('file-model'),

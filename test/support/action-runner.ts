@@ -25,7 +25,7 @@ export interface ActionOptions {
   workspace: string
   inputs: Record<string, string>
   eventName: string
-  event: Record<string, unknown>
+  event: object
   env?: Record<string, string>
   /** The node binary; NODE_UNDER_TEST lets the suite run the bundle on Node 24. */
   node?: string
