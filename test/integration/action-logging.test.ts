@@ -260,3 +260,29 @@ describe('credentials', () => {
     assert.ok(!JSON.stringify(run).includes(password) && !JSON.stringify(run).includes(token), 'nor the run')
   })
 })
+
+describe('a run larger than one log-batch request', () => {
+  test("is split within MLflow's limits and arrives whole", async () => {
+    const experiment = uniqueName('big-run')
+    const options = pushRun(experiment)
+    const steps = 2500
+    const loss = Array.from({ length: steps }, (_, i) => 1 / (i + 1))
+    writeFileSync(
+      join(options.workspace, 'artifacts/training_results.json'),
+      JSON.stringify({ test_results: { metrics: { f1: 0.6 } }, history: { train_loss: loss, val_loss: loss } }),
+    )
+    // 250 params: over MLflow's 100 params per request.
+    const config = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`p${String(i).padStart(3, '0')}`, i]))
+    writeFileSync(join(options.workspace, 'configs/config.yaml'), JSON.stringify({ grid: config }))
+    const result = await runAction(options)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    const run = await runPython<PythonRun>('read_run.py', [result.outputs['run-id'] as string])
+    assert.equal(run.history.train_loss?.length, steps)
+    assert.deepEqual(
+      run.history.val_loss?.map((p) => p.value),
+      loss,
+    )
+    assert.equal(Object.keys(run.params).filter((k) => k.startsWith('grid.')).length, 250)
+    assert.equal(run.params['grid.p249'], '249')
+  })
+})
